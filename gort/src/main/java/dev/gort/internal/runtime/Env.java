@@ -1,0 +1,52 @@
+package dev.gort.internal.runtime;
+
+/**
+ * Settings read once at start-up (Go: runtime1.go {@code parsedebugvars}, proc.go
+ * {@code schedinit}'s GOMAXPROCS). The system properties {@code gort.gomaxprocs} and
+ * {@code gort.godebug}, when set and non-empty, win over the environment variables
+ * {@code GOMAXPROCS} and {@code GODEBUG}. A malformed value is reported once on stderr and ignored:
+ * it never stops the program.
+ */
+final class Env {
+    private Env() {}
+
+    /** The initial number of Ps. Written once by init (under Proc's start-up lock). */
+    static int gomaxprocs;
+
+    static void init() {
+        gomaxprocs = parseGomaxprocs(setting("gort.gomaxprocs", "GOMAXPROCS"), "GOMAXPROCS");
+    }
+
+    /** The property if set and non-empty, else the environment variable, else null. */
+    static String setting(String property, String envVar) {
+        String v = System.getProperty(property);
+        if (v != null && !v.isEmpty()) {
+            return v;
+        }
+        return System.getenv(envVar);
+    }
+
+    /**
+     * As Go parses GOMAXPROCS: a positive decimal number sets it; empty, zero or negative means the
+     * number of CPUs; anything else is reported and means the number of CPUs too.
+     */
+    static int parseGomaxprocs(String v, String name) {
+        int ncpu = Runtime.getRuntime().availableProcessors();
+        if (v == null || v.isEmpty()) {
+            return ncpu;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            warn("gort: ignoring malformed " + name + "=\"" + v + "\" (want a positive integer); using " + ncpu);
+            return ncpu;
+        }
+        return n > 0 ? n : ncpu;
+    }
+
+    static void warn(String msg) {
+        System.err.println(msg);
+        System.err.flush();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.gort.internal.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A goroutine (Go: runtime/runtime2.go {@code type g}).
+ *
+ * <p>A G is a reusable record; its code runs in a continuation ({@link Cont}), which is one-shot: each run
+ * of a goroutine gets a new one, while the G object itself is recycled through the per-P
+ * and global dead-G lists ({@link Proc#gfput}, {@link Proc#gfget}). The continuation's body is
+ * {@link #run}, which plays the part of Go's {@code goexit} frame: it runs the user function and
+ * turns an escaping exception into a panic.
+ *
+ * <h2>Status (atomicstatus), as in Go</h2>
+ * <pre>
+ *  _Gidle     --malg-->          _Gdead       (allocated, published in allgs)
+ *  _Gdead     --newproc1-->      _Grunnable   (on a run queue)
+ *  _Grunnable --execute-->       _Grunning    (owned by an M, has a P)
+ *  _Grunning  --park_m-->        _Gwaiting    (on some wait list; only goready makes it runnable)
+ *  _Grunning  --gosched_m/-->    _Grunnable   (Gosched, preemption: global queue)
+ *  _Grunning  --entersyscall-->  _Gsyscall    (owns its M, may lose its P; issue: syscalls)
+ *  _Gwaiting  --ready-->         _Grunnable
+ *  _Grunning  --goexit0-->       _Gdead       (on a free list)
+ * </pre>
+ * Every transition is a CAS ({@link #casgstatus}) naming the state it leaves, so a G can never be
+ * readied twice or run twice: a waker that loses the race fails loudly instead of corrupting a queue.
+ *
+ * <h2>Who may touch what</h2>
+ * Fields are owned by whoever owns the G in its current state: the running M while {@code _Grunning}
+ * or {@code _Gsyscall}; the run queue's consumer while {@code _Grunnable}; the wait list's lock
+ * holder while {@code _Gwaiting}. The status CAS publishes the fields to the next owner.
+ */
+final class G implements Runnable {
+    // Go's status values (runtime2.go), kept numerically identical for dumps and schedtrace.
+    static final int _Gidle = 0;
+    static final int _Grunnable = 1;
+    static final int _Grunning = 2;
+    static final int _Gsyscall = 3;
+    static final int _Gwaiting = 4;
+    static final int _Gdead = 6;
+    static final int _Gpreempted = 9;
+    static final int _Gscan = 0x1000;
+
+    static final String[] gStatusStrings = {
+        "idle", "runnable", "running", "syscall", "waiting", "moribund_unused", "dead",
+        "enqueue_unused", "copystack", "preempted"
+    };
+
+    /** Atomic; see the state table above. */
+    volatile int atomicstatus;
+    /** Goroutine id; written once per run before the G is published. */
+    long goid;
+    /** The goroutine's body; set by newproc1, cleared by goexit0. */
+    Runnable fn;
+    /** This run's continuation (a jdk.internal.vm.Continuation); set by newproc1, cleared by goexit0 (one-shot). */
+    Object cont;
+    /**
+     * Intrusive link for the global run queue and the free lists; protected by the lock of whatever
+     * list holds the G (a G is on at most one).
+     */
+    G schedlink;
+    /** The M running this G; valid while _Grunning or _Gsyscall. */
+    M m;
+    /** The M this G is locked to (LockOSThread); owned by the G. */
+    M lockedm;
+    /**
+     * Preemption request (Go: g.preempt plus the stackguard0 poison). Written by sysmon and
+     * stop-the-world, read by the G at its safe points; benign race by design.
+     */
+    volatile boolean preempt;
+    /** Why the G is waiting; index into {@link WaitReason}. Owned as above. */
+    int waitreason;
+    /** When the G started waiting (nanoTime), for the ", N minutes" in dumps; 0 if unknown. */
+    long waitsince;
+    /** Wake-up payload (Go: g.param), set by the waker before goready. */
+    Object param;
+    /** True for runtime-internal goroutines, left out of numGoroutine and dumps (Go: isSystemGoroutine). */
+    boolean system;
+    /** The goroutine that started this one (Go: parentGoid). */
+    long parentGoid;
+    /** Set on the main goroutine of a Go.main call: where its outcome is reported. */
+    MainRun main;
+
+    /** The continuation body: Go's goexit frame around the goroutine's function. */
+    @Override
+    public void run() {
+        Runnable f = fn;
+        try {
+            f.run();
+        } catch (Goexit e) {
+            // runtime.Goexit: finally blocks have run on the way here; the goroutine just ends.
+            if (main != null) {
+                main.goexited = true;
+            }
+        } catch (Throwable t) {
+            Panics.unrecovered(this, t);
+        }
+    }
+
+    /** Go: casgstatus. The G must be in {@code oldval}; anything else is a runtime bug. */
+    void casgstatus(int oldval, int newval) {
+        while (!STATUS.compareAndSet(this, oldval, newval)) {
+            int cur = atomicstatus;
+            if (cur == (oldval | _Gscan)) {
+                // A dumper is walking this G's stack (Go: the _Gscan bit); it holds the bit only for
+                // the walk, so wait, as Go's casgstatus does.
+                Thread.onSpinWait();
+                continue;
+            }
+            throw Proc.fatal("casgstatus: bad incoming values (goroutine " + goid + " status "
+                    + statusString(cur) + ", expected " + statusString(oldval) + " -> " + statusString(newval) + ")");
+        }
+    }
+
+    boolean tryCasgstatus(int oldval, int newval) {
+        return STATUS.compareAndSet(this, oldval, newval);
+    }
+
+    int readgstatus() {
+        return atomicstatus;
+    }
+
+    static String statusString(int s) {
+        int base = s & ~_Gscan;
+        String name = base >= 0 && base < gStatusStrings.length ? gStatusStrings[base] : "bad status " + base;
+        return (s & _Gscan) != 0 ? "scan" + name : name;
+    }
+
+    /** Plain initial store, used only on a G nobody else can see yet. */
+    void setStatusUnpublished(int s) {
+        STATUS.set(this, s);
+    }
+
+    private static final VarHandle STATUS;
+
+    static {
+        try {
+            STATUS = MethodHandles.lookup().findVarHandle(G.class, "atomicstatus", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "goroutine " + goid + " [" + statusString(atomicstatus) + "]";
+    }
+}

@@ -1,0 +1,94 @@
+package dev.gort.internal.runtime;
+
+import java.util.function.Consumer;
+
+/**
+ * The runtime's one public door (Go: the {@code //go:linkname} entry points that packages
+ * {@code sync}, {@code time} and {@code net} use). The exported packages ({@code dev.gort},
+ * {@code dev.gort.sync}, ...) call these; users never do: the package is not exported by the
+ * module {@code dev.gort}.
+ */
+public final class Linkname {
+    private Linkname() {}
+
+    public static void go(Runnable body) {
+        Proc.newproc(body, false);
+    }
+
+    /** Runs body as a new main goroutine and blocks the calling plain thread until it ends. */
+    public static void main(Runnable body) {
+        if (Proc.getg() != null) {
+            throw new IllegalStateException("Go.main called from a goroutine");
+        }
+        MainRun mr = MainRun.begin();
+        try {
+            Proc.newproc(body, false, mr);
+            mr.await();
+        } finally {
+            MainRun.end();
+        }
+        Throwable t = mr.panic;
+        if (t != null) {
+            throw Linkname.<RuntimeException>sneaky(t);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    public static boolean onGoroutine() {
+        return Proc.getg() != null;
+    }
+
+    public static void gosched() {
+        if (Proc.getg() != null) {
+            Proc.gosched();
+        }
+    }
+
+    public static Error goexit() {
+        if (Proc.getg() == null) {
+            throw new IllegalStateException("not on a goroutine");
+        }
+        return Proc.goexit();
+    }
+
+    public static void checkpoint() {
+        Proc.checkpoint();
+    }
+
+    public static int numGoroutine() {
+        Proc.ensureStarted();
+        return Proc.gcount();
+    }
+
+    public static int gomaxprocs(int n) {
+        return Proc.setGomaxprocs(n);
+    }
+
+    public static String stack(boolean all) {
+        Proc.ensureStarted();
+        return Traceback.stack(all);
+    }
+
+    public static void onPanic(Consumer<Throwable> handler) {
+        Panics.onPanic = handler;
+    }
+
+    // ---- semaphores for dev.gort.sync (Go: sync_runtime_Semacquire / Semrelease)
+
+    public static Object newSema() {
+        return new Sema(0);
+    }
+
+    public static void semacquireWaitGroup(Object sema) {
+        Proc.ensureStarted();
+        ((Sema) sema).acquire(WaitReason.SyncWaitGroupWait);
+    }
+
+    public static void semrelease(Object sema) {
+        ((Sema) sema).release();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.gort.internal.runtime;
+
+/**
+ * A worker thread (Go: runtime2.go {@code type m}): a daemon platform thread named
+ * {@code gort-m<N>} that runs the scheduler loop ({@link Proc#mstart}) outside any continuation and
+ * mounts goroutines' continuations on itself. Goroutines on one M share its {@link Thread}, so
+ * {@code Thread.currentThread()} and thread locals inside a goroutine are the M's.
+ *
+ * <p>Fields without a note are owned by the M itself (its own thread). An M is idle (on
+ * {@code sched.midle}, sleeping on {@link #park}), spinning (holds a P, looking for work), running a
+ * G, or (later issues) in a syscall or locked to a G.
+ */
+final class M extends Thread {
+    /** Go: m.id; the number in the thread name. */
+    final long mid;
+
+    /** The G running on this M now, or null while the M runs scheduler code (Go: curg). */
+    G curg;
+    /** The attached P, or null (Go: m.p). Read racily by sysmon and traces. */
+    volatile P p;
+    /** The P to acquire when woken (Go: nextp); written by the waker before notewakeup. */
+    volatile P nextp;
+    /** The P held before a syscall (Go: oldp). */
+    P oldp;
+    /** Out of work and looking for it (Go: m.spinning); counted in sched.nmspinning. */
+    boolean spinning;
+    /** Sleep/wake-up of an idle M (Go: m.park). */
+    final Note park = new Note();
+    /** Idle-list link; protected by sched.lock. */
+    M schedlink;
+
+    // ---- What the current G asked the M to do after it yields (Go: the mcall function and the
+    // ---- gopark arguments m.waitunlockf/m.waitlock). Written by the G just before it yields,
+    // ---- on this same thread, and consumed by the scheduler loop right after.
+    int mcallop;
+    Proc.Unlockf waitunlockf;
+    Object waitlock;
+
+    /** Out-parameter of findRunnable: whether the G inherits the time slice. */
+    boolean inheritTime;
+    /** Out-parameter of stealWork: start findRunnable over (Go: stealWork's newWork). */
+    boolean stealNewWork;
+    /** Go: cheaprand state (per M). */
+    int fastrand;
+    /** Scratch for runqdrain. */
+    final int[] scratch = new int[1];
+
+    M(long id) {
+        super(null, null, "gort-m" + id, 0, false);
+        this.mid = id;
+        this.fastrand = (int) (id * 0x9E3779B9L) | 1;
+        setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+        Proc.mstart(this);
+    }
+
+    /** Go: cheaprand. xorshift32, per M, no synchronization. */
+    int cheaprand() {
+        int x = fastrand;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        fastrand = x;
+        return x;
+    }
+}

@@ -1,0 +1,1271 @@
+package dev.gort.internal.runtime;
+
+import static dev.gort.internal.runtime.G._Gdead;
+import static dev.gort.internal.runtime.G._Gidle;
+import static dev.gort.internal.runtime.G._Grunnable;
+import static dev.gort.internal.runtime.G._Grunning;
+import static dev.gort.internal.runtime.G._Gwaiting;
+import static dev.gort.internal.runtime.P._Pdead;
+import static dev.gort.internal.runtime.P._Pgcstop;
+import static dev.gort.internal.runtime.P._Pidle;
+import static dev.gort.internal.runtime.P._Prunning;
+import static dev.gort.internal.runtime.P._Psyscall;
+import static dev.gort.internal.runtime.Sched.sched;
+
+import java.util.Arrays;
+
+/**
+ * The scheduler (Go: runtime/proc.go). Hold proc.go beside this file: the names are Go's.
+ *
+ * <h2>Model</h2>
+ * G is a goroutine, a continuation ({@link Cont}) plus bookkeeping. M is a worker thread. P is a logical
+ * processor: the right to run Go code, with a local run queue. An M must hold a P to run a G;
+ * there are exactly GOMAXPROCS Ps, so at most that many goroutines run at once. The M runs the
+ * scheduler loop ({@link #schedule}) on its own thread stack (Go's g0) and mounts a G's
+ * continuation to run it; when the G yields, control comes back to the loop, which finishes what
+ * the G asked for (Go's {@code mcall}: park, Gosched, exit) — after the G's stack is no longer
+ * running, which is what makes {@link #gopark}'s unlock function safe.
+ *
+ * <h2>Where work is found ({@link #findRunnable}, Go's order)</h2>
+ * <ol>
+ *   <li>every 61st new time slice, one G from the global queue (fairness);</li>
+ *   <li>the local queue: runnext first (inherits the time slice), then the ring;</li>
+ *   <li>a batch of {@code min(n, n/GOMAXPROCS+1, 128)} from the global queue;</li>
+ *   <li>(netpoll, non-blocking — the netpoller issue plugs in here);</li>
+ *   <li>stealing: 4 rounds over all Ps in random order taking half of a victim's ring; runnext
+ *       (and, later, timers) only in the last round, after a 3 us back-off;</li>
+ *   <li>otherwise drop the P, re-check everything (below), and park the M.</li>
+ * </ol>
+ *
+ * <h2>Spinning: waking threads without losing wake-ups or storming</h2>
+ * Go's rule: when work is submitted (newproc, ready), wake an M only if there is an idle P and no M
+ * is spinning ({@link #wakep}). An M is spinning while it holds a P and looks for work; at most
+ * half the busy Ps spin ({@code 2*nmspinning < gomaxprocs-npidle}). Two protocols close the races:
+ * <ul>
+ *   <li>Submitter: (1) publish the G, (2) StoreLoad, (3) read nmspinning (wakep).
+ *       Spinner retiring: (1) decrement nmspinning, (2) StoreLoad, (3) re-check all run queues and
+ *       the global queue. One of the two sees the other: no G sits in a queue while Ps idle.</li>
+ *   <li>A submitter that finds no idle P sets {@code needspinning}; an M about to drop its P sees
+ *       it under sched.lock and spins instead. This closes "work found, last P going idle".</li>
+ *   <li>The last spinner to find work wakes a replacement ({@link #resetspinning}).</li>
+ * </ul>
+ * The atomics used (AtomicInteger, volatile) are sequentially consistent, which gives the StoreLoad
+ * steps above.
+ *
+ * <h2>Stop the world</h2>
+ * {@link #stopTheWorld} sets {@code sched.gcwaiting}; every M notices at its next trip through
+ * findRunnable and parks with its P in {@code _Pgcstop}; idle Ps are collected directly. With the
+ * world stopped, {@link #procresize} changes the number of Ps (GOMAXPROCS), moving the Gs of
+ * removed Ps to the global queue; {@link #startTheWorld} hands Ps with work to Ms.
+ *
+ * <p>Order of declarations: globals; start-up; creation (newproc); park/ready; the M loop
+ * (schedule, execute, the mcall handlers); findRunnable and stealing; Ms and Ps (wakep, startm,
+ * stopm, acquirep, idle lists); dead-G cache; stop the world and procresize; fatal.
+ */
+public final class Proc {
+    private Proc() {}
+
+    // What a G asks its M to do once it has yielded (Go: the function passed to mcall).
+    static final int MCALL_NONE = 0;
+    static final int MCALL_PARK = 1; // park_m
+    static final int MCALL_GOSCHED = 2; // gosched_m: global queue
+    static final int MCALL_GOYIELD = 3; // goyield_m: local queue tail
+    static final int MCALL_PREEMPT = 4; // gopreempt_m: global queue, counts as a preemption
+
+    /** Go's gopark unlock function: returns false to abort the park and resume the G at once. */
+    @FunctionalInterface
+    interface Unlockf {
+        boolean unlock(G gp, Object lock);
+    }
+
+    /** goparkunlock's unlock function: releases a runtime {@link Lock}. */
+    static final Unlockf PARKUNLOCK = (gp, l) -> {
+        ((Lock) l).unlock();
+        return true;
+    };
+
+    // ---- globals (Go: allp, gomaxprocs, allgs, stealOrder, idlepMask)
+
+    /** All Ps; replaced (never mutated in place) by procresize with the world stopped. */
+    static volatile P[] allp = new P[0];
+    /** Every P ever made, so a shrink followed by a grow reuses them, as Go does. Under sched.lock. */
+    private static P[] allpBacking = new P[0];
+    /** The number of Ps; written by procresize with the world stopped. */
+    static volatile int gomaxprocs;
+    /** One bit per P: set while the P is on the idle list. Replaced by procresize. */
+    static volatile PMask idlepMask = new PMask(0);
+    /** Random victim order for stealing; replaced by procresize. */
+    static volatile RandomOrder stealOrder = new RandomOrder(1);
+    /** Serializes stop-the-world (Go: worldsema). Parks goroutines, blocks plain threads. */
+    static final Sema worldsema = new Sema(1);
+
+    /** Every G ever allocated, dead ones included (Go: allgs); protected by allglock. */
+    private static G[] allgs = new G[256];
+    static volatile int allglen;
+    static final Lock allglock = new Lock();
+
+    /** Test hook: the ring size new Ps get (Go tests shrink nothing; tokio shrinks to 4 under loom). */
+    static int runqSizeForNewP = P.RUNQ_SIZE;
+
+    private static volatile boolean started;
+
+    // ---------------------------------------------------------------- start-up
+
+    /** Starts the runtime on first use (library mode: no main goroutine needed). */
+    static void ensureStarted() {
+        if (!started) {
+            schedinit();
+        }
+    }
+
+    private static synchronized void schedinit() {
+        if (started) {
+            return;
+        }
+        Cont.check();
+        Env.init();
+        sched.lock.lock();
+        try {
+            P runnable = procresize(Env.gomaxprocs);
+            if (runnable != null) {
+                throw fatal("unknown runnable goroutine during bootstrap");
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+        started = true;
+    }
+
+    // ---------------------------------------------------------------- getg
+
+    /** The current M, or null on a plain Java thread. */
+    static M getm() {
+        return Thread.currentThread() instanceof M mp ? mp : null;
+    }
+
+    /** The current goroutine, or null on a plain thread or in an M's scheduler code (Go's g0). */
+    static G getg() {
+        return Thread.currentThread() instanceof M mp ? mp.curg : null;
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    /**
+     * Go: newproc / newproc1. Creates a goroutine running {@code fn} and puts it in the current P's
+     * runnext (so it runs soon, in the creator's time slice), kicking the old runnext to the ring;
+     * from a plain thread, on the global queue. Then wakes an M if a P is idle.
+     */
+    static G newproc(Runnable fn, boolean system) {
+        return newproc(fn, system, null);
+    }
+
+    /** newproc for the main goroutine of a Go.main call, which reports its end to {@code main}. */
+    static G newproc(Runnable fn, boolean system, MainRun main) {
+        ensureStarted();
+        M mp = getm();
+        P pp = mp != null ? mp.p : null;
+        if (pp != null && pp.m != mp) {
+            pp = null; // the M is in a syscall and its P may be gone: treat like a plain thread
+        }
+        G newg = gfget(pp);
+        if (newg == null) {
+            newg = malg();
+        }
+        newg.fn = fn;
+        newg.cont = Cont.make(newg);
+        newg.goid = newgoid(pp);
+        G callergp = mp != null ? mp.curg : null;
+        newg.parentGoid = callergp != null ? callergp.goid : 0;
+        newg.system = system;
+        newg.main = main;
+        if (system) {
+            sched.ngsys.incrementAndGet();
+        }
+        newg.casgstatus(_Gdead, _Grunnable);
+        if (pp != null) {
+            pp.runqput(newg, true);
+        } else {
+            sched.lock.lock();
+            try {
+                sched.globrunqput(newg);
+            } finally {
+                sched.lock.unlock();
+            }
+        }
+        wakep();
+        return newg;
+    }
+
+    /** Go: malg + allgadd. A fresh G, published in allgs as _Gdead. */
+    private static G malg() {
+        G gp = new G();
+        gp.setStatusUnpublished(_Gidle);
+        gp.casgstatus(_Gidle, _Gdead);
+        allglock.lock();
+        try {
+            int n = allglen;
+            if (n == allgs.length) {
+                allgs = Arrays.copyOf(allgs, n * 2);
+            }
+            allgs[n] = gp;
+            allglen = n + 1;
+        } finally {
+            allglock.unlock();
+        }
+        return gp;
+    }
+
+    /** A snapshot of allgs (Go: forEachG). */
+    static G[] allgsSnapshot() {
+        allglock.lock();
+        try {
+            return Arrays.copyOf(allgs, allglen);
+        } finally {
+            allglock.unlock();
+        }
+    }
+
+    /** Goroutine ids come from per-P batches of 16 (Go: _GoidCacheBatch). */
+    private static long newgoid(P pp) {
+        if (pp == null) {
+            return sched.goidgen.incrementAndGet();
+        }
+        if (pp.goidcache == pp.goidcacheend) {
+            long end = sched.goidgen.addAndGet(16);
+            pp.goidcache = end - 16 + 1;
+            pp.goidcacheend = end + 1;
+        }
+        return pp.goidcache++;
+    }
+
+    // ---------------------------------------------------------------- park / ready
+
+    /**
+     * Go: gopark. Puts the current goroutine into a waiting state and runs {@code unlockf(gp, lock)}
+     * on the M after the goroutine has yielded; if it returns false the goroutine resumes at once.
+     * The standard use: take a lock, put the G on a wait list, gopark(PARKUNLOCK, lock, reason) — a
+     * waker that takes the lock is then sure the G is parked, never half parked. May resume on a
+     * different M. Must be called on a goroutine.
+     */
+    static void gopark(Unlockf unlockf, Object lock, int reason) {
+        M mp = (M) Thread.currentThread();
+        G gp = mp.curg;
+        gp.waitreason = reason;
+        mp.waitunlockf = unlockf;
+        mp.waitlock = lock;
+        mp.mcallop = MCALL_PARK;
+        Cont.yield();
+    }
+
+    /** Go: goready / ready. Makes a waiting G runnable in the caller's runnext; wakes an M if needed. */
+    static void goready(G gp) {
+        ready(gp, true);
+    }
+
+    static void ready(G gp, boolean next) {
+        gp.casgstatus(_Gwaiting, _Grunnable);
+        M mp = getm();
+        P pp = mp != null ? mp.p : null;
+        if (pp != null && pp.m == mp) {
+            pp.runqput(gp, next);
+        } else {
+            // A plain thread (or an M without a P) has no local queue: the global queue it is.
+            sched.lock.lock();
+            try {
+                sched.globrunqput(gp);
+            } finally {
+                sched.lock.unlock();
+            }
+        }
+        wakep();
+    }
+
+    /** Go: Gosched. The current G goes to the tail of the global queue. */
+    static void gosched() {
+        M mp = (M) Thread.currentThread();
+        mp.mcallop = MCALL_GOSCHED;
+        Cont.yield();
+    }
+
+    /** Go: goyield. The current G goes to the tail of the local queue (semaphore hand-off). */
+    static void goyield() {
+        M mp = (M) Thread.currentThread();
+        mp.mcallop = MCALL_GOYIELD;
+        Cont.yield();
+    }
+
+    /** A preemption point (Go: the stack-guard check in a function prologue). */
+    static void checkpoint() {
+        if (Thread.currentThread() instanceof M mp) {
+            G gp = mp.curg;
+            if (gp != null && gp.preempt) {
+                mp.mcallop = MCALL_PREEMPT;
+                Cont.yield();
+            }
+        }
+    }
+
+    /** Go: Goexit. Unwinds the current goroutine (finally blocks run). */
+    static Goexit goexit() {
+        return new Goexit();
+    }
+
+    // ---------------------------------------------------------------- the M loop
+
+    /** The body of every M thread (Go: mstart / mstart1). */
+    static void mstart(M mp) {
+        P pp = mp.nextp;
+        if (pp != null) {
+            mp.nextp = null;
+            acquirep(mp, pp);
+        }
+        schedule(mp);
+    }
+
+    /**
+     * Go: schedule. One round of scheduling per iteration: find a runnable G, run it, and do what it
+     * asked when it yields. Never returns.
+     */
+    private static void schedule(M mp) {
+        G gp = null;
+        boolean inheritTime = false;
+        for (;;) {
+            if (gp == null) {
+                P pp = mp.p;
+                if (mp.spinning && pp != null && !pp.runqempty()) {
+                    throw fatal("schedule: spinning with local work");
+                }
+                gp = findRunnable(mp); // blocks until work is available
+                inheritTime = mp.inheritTime;
+                // This M is about to run a G: if it was spinning, let another M spin.
+                if (mp.spinning) {
+                    resetspinning(mp);
+                }
+            }
+            execute(mp, gp, inheritTime);
+            gp = runG(mp, gp);
+            inheritTime = true;
+        }
+    }
+
+    /**
+     * Go: execute. Makes gp the M's current G. A G from runnext inherits the time slice: schedtick
+     * only counts new slices, so sysmon preempts a runnext chain as a unit.
+     */
+    private static void execute(M mp, G gp, boolean inheritTime) {
+        mp.curg = gp;
+        gp.m = mp;
+        gp.casgstatus(_Grunnable, _Grunning);
+        gp.waitsince = 0;
+        gp.preempt = false;
+        if (!inheritTime) {
+            P pp = mp.p;
+            pp.schedtick = pp.schedtick + 1; // owner-only writer
+        }
+    }
+
+    /**
+     * Runs gp's continuation until it yields or ends (Go: gogo), then completes the G's request on
+     * the M (Go: the mcall'd function). Returns a G to run next without scheduling, or null.
+     */
+    private static G runG(M mp, G gp) {
+        mp.mcallop = MCALL_NONE;
+        Object c = gp.cont;
+        Cont.run(c);
+        if (Cont.isDone(c)) {
+            goexit0(mp, gp);
+            return null;
+        }
+        switch (mp.mcallop) {
+            case MCALL_PARK:
+                return park_m(mp, gp);
+            case MCALL_GOSCHED:
+            case MCALL_PREEMPT:
+                goschedImpl(mp, gp);
+                return null;
+            case MCALL_GOYIELD:
+                goyield_m(mp, gp);
+                return null;
+            default:
+                throw fatal("goroutine " + gp.goid + " yielded without asking the scheduler anything");
+        }
+    }
+
+    /** Go: dropg. Unlinks the M and its current G. */
+    private static void dropg(M mp, G gp) {
+        mp.curg = null;
+        gp.m = null;
+    }
+
+    /** Go: park_m. The G has yielded: mark it waiting, then run the unlock function. */
+    private static G park_m(M mp, G gp) {
+        gp.casgstatus(_Grunning, _Gwaiting);
+        dropg(mp, gp);
+        Unlockf fn = mp.waitunlockf;
+        if (fn != null) {
+            Object lock = mp.waitlock;
+            mp.waitunlockf = null;
+            mp.waitlock = null;
+            if (!fn.unlock(gp, lock)) {
+                gp.casgstatus(_Gwaiting, _Grunnable);
+                return gp; // Go: execute(gp, true) — resume it at once, same slice
+            }
+        }
+        return null;
+    }
+
+    /** Go: goschedImpl (Gosched and preemption). The G goes to the global queue's tail. */
+    private static void goschedImpl(M mp, G gp) {
+        gp.casgstatus(_Grunning, _Grunnable);
+        dropg(mp, gp);
+        sched.lock.lock();
+        try {
+            sched.globrunqput(gp);
+        } finally {
+            sched.lock.unlock();
+        }
+        wakep();
+    }
+
+    /** Go: goyield_m. The G goes to the local queue's tail (not runnext, not global). */
+    private static void goyield_m(M mp, G gp) {
+        gp.casgstatus(_Grunning, _Grunnable);
+        dropg(mp, gp);
+        mp.p.runqput(gp, false);
+    }
+
+    /** Go: goexit0 / gdestroy. The G's continuation finished: recycle the G. */
+    private static void goexit0(M mp, G gp) {
+        MainRun main = gp.main;
+        boolean system = gp.system;
+        gp.casgstatus(_Grunning, _Gdead);
+        gp.m = null;
+        gp.lockedm = null;
+        gp.fn = null;
+        gp.cont = null; // one-shot: the next run of this G gets a new continuation
+        gp.waitreason = WaitReason.zero;
+        gp.param = null;
+        gp.main = null;
+        gp.system = false;
+        gp.preempt = false;
+        dropg(mp, gp);
+        gfput(mp.p, gp);
+        if (system) {
+            sched.ngsys.decrementAndGet();
+        }
+        if (main != null) {
+            main.finish();
+        }
+    }
+
+    // ---------------------------------------------------------------- findRunnable
+
+    /**
+     * Go: findRunnable. Finds a runnable goroutine, in Go's order (see the class comment); blocks
+     * the M when there is none. Returns with a P (maybe another one than it came with). Sets
+     * {@code mp.inheritTime}.
+     */
+    static G findRunnable(M mp) {
+        top:
+        for (;;) {
+            P pp = mp.p;
+            if (sched.gcwaiting) {
+                gcstopm(mp);
+                continue;
+            }
+            // (timers: the timers issue runs this P's expired timers here.)
+
+            // Fairness: now and then check the global queue, so two goroutines that keep respawning
+            // each other in the local queue cannot starve it.
+            if (pp.schedtick % 61 == 0 && sched.runqsize > 0) {
+                G gp;
+                sched.lock.lock();
+                try {
+                    gp = sched.globrunqget();
+                } finally {
+                    sched.lock.unlock();
+                }
+                if (gp != null) {
+                    mp.inheritTime = false;
+                    return gp;
+                }
+            }
+
+            // Local queue.
+            G gp = pp.runqget();
+            if (gp != null) {
+                mp.inheritTime = pp.runqgetInherit;
+                return gp;
+            }
+
+            // Global queue.
+            if (sched.runqsize != 0) {
+                sched.lock.lock();
+                try {
+                    gp = sched.globrunqgetbatch(pp, gomaxprocs);
+                } finally {
+                    sched.lock.unlock();
+                }
+                if (gp != null) {
+                    mp.inheritTime = false;
+                    return gp;
+                }
+            }
+
+            // (netpoll: the netpoller issue polls without blocking here, before stealing.)
+
+            // Steal, limiting the spinners to half the busy Ps: many spinners burn CPU for nothing.
+            if (mp.spinning || 2 * sched.nmspinning.get() < gomaxprocs - sched.npidle.get()) {
+                if (!mp.spinning) {
+                    becomeSpinning(mp);
+                }
+                gp = stealWork(mp, pp);
+                if (gp != null) {
+                    mp.inheritTime = false;
+                    return gp;
+                }
+                if (mp.stealNewWork) {
+                    continue;
+                }
+            }
+
+            // Nothing found. Drop the P, but first snapshot what the re-check below must look at.
+            P[] allpSnapshot = allp;
+            PMask idlepMaskSnapshot = idlepMask;
+
+            sched.lock.lock();
+            if (sched.gcwaiting) {
+                sched.lock.unlock();
+                continue;
+            }
+            if (sched.runqsize != 0) {
+                try {
+                    gp = sched.globrunqgetbatch(pp, gomaxprocs);
+                } finally {
+                    sched.lock.unlock();
+                }
+                mp.inheritTime = false;
+                return gp;
+            }
+            if (!mp.spinning && sched.needspinning == 1) {
+                // A submitter found work but no idle P: spin instead of dropping the P (part 1 of
+                // the delicate dance; part 2 is in pidlegetSpinning).
+                becomeSpinning(mp);
+                sched.lock.unlock();
+                continue;
+            }
+            if (releasep(mp) != pp) {
+                throw fatal("findRunnable: wrong p");
+            }
+            pidleput(pp);
+            sched.lock.unlock();
+
+            // Spinning -> idle. Decrement nmspinning first, then re-check every source: a submitter
+            // that published work before our decrement and saw nmspinning > 0 did not wake anyone,
+            // so we must see its work here (StoreLoad on both sides).
+            boolean wasSpinning = mp.spinning;
+            if (mp.spinning) {
+                mp.spinning = false;
+                if (sched.nmspinning.decrementAndGet() < 0) {
+                    throw fatal("findRunnable: negative nmspinning");
+                }
+
+                // Global queue, now that we are no longer counted as a spinner.
+                sched.lock.lock();
+                if (sched.runqsize != 0) {
+                    P pp2 = pidlegetSpinning();
+                    if (pp2 != null) {
+                        gp = sched.globrunqgetbatch(pp2, gomaxprocs);
+                        sched.lock.unlock();
+                        if (gp == null) {
+                            throw fatal("global runq empty with non-zero runqsize");
+                        }
+                        acquirep(mp, pp2);
+                        becomeSpinning(mp);
+                        mp.inheritTime = false;
+                        return gp;
+                    }
+                }
+                sched.lock.unlock();
+
+                P pp2 = checkRunqsNoP(allpSnapshot, idlepMaskSnapshot);
+                if (pp2 != null) {
+                    acquirep(mp, pp2);
+                    becomeSpinning(mp);
+                    continue top;
+                }
+                // (timers: fold every P's next timer into the poll deadline here.)
+            }
+            // (netpoll: block in the poller until a timer or I/O; the netpoller issue.)
+            if (wasSpinning && mp.spinning) {
+                throw fatal("findRunnable: still spinning");
+            }
+            stopm(mp);
+        }
+    }
+
+    /**
+     * Go: stealWork. Four rounds over all Ps in random order, taking half of a victim's ring; only
+     * the last round may take a victim's runnext. Sets {@code mp.stealNewWork} when the caller
+     * should start over (a stop-the-world is pending).
+     */
+    private static G stealWork(M mp, P pp) {
+        mp.stealNewWork = false;
+        final int stealTries = 4;
+        for (int i = 0; i < stealTries; i++) {
+            boolean stealTimersOrRunNextG = i == stealTries - 1;
+            P[] ps = allp;
+            RandomOrder order = stealOrder;
+            PMask idle = idlepMask;
+            if (order.count != ps.length) {
+                mp.stealNewWork = true; // procresize in flight; start over
+                return null;
+            }
+            int r = mp.cheaprand();
+            int inc = order.inc(r);
+            for (int e = 0, pos = order.start(r); e < order.count; e++, pos = order.next(pos, inc)) {
+                if (sched.gcwaiting) {
+                    mp.stealNewWork = true;
+                    return null;
+                }
+                P p2 = ps[pos];
+                if (pp == p2) {
+                    continue;
+                }
+                // (timers: in the last round, run p2's expired timers here.)
+                // Idle Ps have nothing to steal; skip them without touching their queues.
+                if (!idle.read(p2.id)) {
+                    G gp = pp.runqsteal(p2, stealTimersOrRunNextG);
+                    if (gp != null) {
+                        return gp;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Go: checkRunqsNoP. After dropping our P: if any busy P has local work, take an idle P back.
+     */
+    private static P checkRunqsNoP(P[] allpSnapshot, PMask idlepMaskSnapshot) {
+        for (P p2 : allpSnapshot) {
+            if (!idlepMaskSnapshot.read(p2.id) && !p2.runqempty()) {
+                sched.lock.lock();
+                try {
+                    return pidlegetSpinning();
+                } finally {
+                    sched.lock.unlock();
+                }
+            }
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- spinning, Ms and Ps
+
+    private static void becomeSpinning(M mp) {
+        mp.spinning = true;
+        sched.nmspinning.incrementAndGet();
+        sched.needspinning = 0;
+    }
+
+    /** Go: resetspinning. A spinner found work: stop spinning and maybe start a new spinner. */
+    private static void resetspinning(M mp) {
+        mp.spinning = false;
+        if (sched.nmspinning.decrementAndGet() < 0) {
+            throw fatal("resetspinning: negative nmspinning");
+        }
+        // M wakeup policy is deliberately somewhat conservative, so check if we need to wakeup
+        // another P here: the last spinner to find work starts a replacement.
+        wakep();
+    }
+
+    /**
+     * Go: wakep. Tries to add one more P to execute Gs: only if no M is spinning (be conservative
+     * about spinning threads) and a P is idle.
+     */
+    static void wakep() {
+        if (sched.nmspinning.get() != 0 || !sched.nmspinning.compareAndSet(0, 1)) {
+            return;
+        }
+        P pp;
+        sched.lock.lock();
+        try {
+            pp = pidlegetSpinning();
+            if (pp == null) {
+                if (sched.nmspinning.decrementAndGet() < 0) {
+                    throw fatal("wakep: negative nmspinning");
+                }
+                return;
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+        startm(pp, true, false);
+    }
+
+    /**
+     * Go: startm. Schedules some M to run pp (creating an M if necessary). With pp == null, takes an
+     * idle P or does nothing. With spinning, the caller has incremented nmspinning and the M starts
+     * spinning.
+     */
+    static void startm(P pp, boolean spinning, boolean lockheld) {
+        if (!lockheld) {
+            sched.lock.lock();
+        }
+        try {
+            if (pp == null) {
+                if (spinning) {
+                    throw fatal("startm: P required for spinning=true");
+                }
+                pp = pidleget();
+                if (pp == null) {
+                    return;
+                }
+            }
+            M nmp = sched.mget();
+            if (nmp == null) {
+                int id = mReserveID();
+                newm(spinning, pp, id);
+                return;
+            }
+            if (nmp.spinning) {
+                throw fatal("startm: m is spinning");
+            }
+            if (nmp.nextp != null) {
+                throw fatal("startm: m has p");
+            }
+            if (spinning && !pp.runqempty()) {
+                throw fatal("startm: p has runnable gs");
+            }
+            nmp.spinning = spinning; // the caller already counted it in nmspinning
+            nmp.nextp = pp;
+            nmp.park.wakeup();
+        } finally {
+            if (!lockheld) {
+                sched.lock.unlock();
+            }
+        }
+    }
+
+    /** Go: mReserveID. Reserves an M id, checking the thread limit. sched.lock must be held. */
+    static int mReserveID() {
+        assert sched.lock.held();
+        int id = sched.mnext;
+        sched.mnext = id + 1;
+        checkmcount();
+        return id;
+    }
+
+    /** Go: checkmcount. sched.lock must be held. */
+    static void checkmcount() {
+        int count = sched.mcount();
+        if (count > sched.maxmcount) {
+            System.err.println("runtime: program exceeds " + sched.maxmcount + "-thread limit");
+            throw fatal("thread exhaustion");
+        }
+    }
+
+    /** Go: newm. Starts a new M (thread) that will acquire pp and run the scheduler. */
+    private static void newm(boolean spinning, P pp, int id) {
+        M mp = new M(id);
+        mp.spinning = spinning;
+        mp.nextp = pp;
+        mp.start();
+    }
+
+    /**
+     * Go: stopm. Parks the M on the idle list until startm hands it a P; returns with that P.
+     */
+    private static void stopm(M mp) {
+        if (mp.p != null) {
+            throw fatal("stopm holding p");
+        }
+        if (mp.spinning) {
+            throw fatal("stopm spinning");
+        }
+        sched.lock.lock();
+        try {
+            sched.mput(mp);
+            // (deadlock detection, checkdead, runs here in program mode: the sysmon issue.)
+        } finally {
+            sched.lock.unlock();
+        }
+        mp.park.sleep();
+        mp.park.clear();
+        P pp = mp.nextp;
+        mp.nextp = null;
+        acquirep(mp, pp);
+    }
+
+    /** Go: acquirep / wirep. Associates pp with the current M. */
+    static void acquirep(M mp, P pp) {
+        if (mp.p != null) {
+            throw fatal("wirep: already in go");
+        }
+        if (pp.m != null || pp.status != _Pidle) {
+            throw fatal("wirep: invalid p state (p" + pp.id + " status " + pp.status + ")");
+        }
+        mp.p = pp;
+        pp.m = mp;
+        pp.status = _Prunning;
+    }
+
+    /** Go: releasep. Disassociates the M from its P. */
+    static P releasep(M mp) {
+        P pp = mp.p;
+        if (pp.m != mp || pp.status != _Prunning) {
+            throw fatal("releasep: invalid p state");
+        }
+        mp.p = null;
+        pp.m = null;
+        pp.status = _Pidle;
+        return pp;
+    }
+
+    /** Go: pidleput. Puts an idle P on the idle list. sched.lock must be held. */
+    static void pidleput(P pp) {
+        assert sched.lock.held();
+        if (!pp.runqempty()) {
+            throw fatal("pidleput: P has non-empty run queue");
+        }
+        idlepMask.set(pp.id);
+        pp.link = sched.pidle;
+        sched.pidle = pp;
+        sched.npidle.incrementAndGet();
+    }
+
+    /** Go: pidleget. Takes a P off the idle list, or null. sched.lock must be held. */
+    static P pidleget() {
+        assert sched.lock.held();
+        P pp = sched.pidle;
+        if (pp != null) {
+            idlepMask.clear(pp.id);
+            sched.pidle = pp.link;
+            pp.link = null;
+            sched.npidle.decrementAndGet();
+        }
+        return pp;
+    }
+
+    /**
+     * Go: pidlegetSpinning. pidleget for a spinner: if there is no idle P, record that a spinner is
+     * needed so the next M about to drop its P spins instead. sched.lock must be held.
+     */
+    static P pidlegetSpinning() {
+        P pp = pidleget();
+        if (pp == null) {
+            sched.needspinning = 1;
+        }
+        return pp;
+    }
+
+    /**
+     * Go: handoffp. Hands off pp from a syscall or a locked M: start an M if pp has work, or if it
+     * should spin; else put it idle.
+     */
+    static void handoffp(P pp) {
+        if (!pp.runqempty() || sched.runqsize != 0) {
+            startm(pp, false, false);
+            return;
+        }
+        // No local work: if nobody is spinning and no P is idle, this one spins.
+        if (sched.nmspinning.get() + sched.npidle.get() == 0 && sched.nmspinning.compareAndSet(0, 1)) {
+            sched.needspinning = 0;
+            startm(pp, true, false);
+            return;
+        }
+        sched.lock.lock();
+        try {
+            if (sched.gcwaiting) {
+                pp.status = _Pgcstop;
+                sched.stopwait--;
+                if (sched.stopwait == 0) {
+                    sched.stopnote.wakeup();
+                }
+                return;
+            }
+            if (sched.runqsize != 0) {
+                startm(pp, false, true);
+                return;
+            }
+            pidleput(pp);
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- dead-G cache
+
+    /**
+     * Go: gfput. Puts a dead G on pp's free list; past 64, moves Gs to the global list until fewer
+     * than 32 remain.
+     */
+    static void gfput(P pp, G gp) {
+        if (pp == null) {
+            sched.gFreeLock.lock();
+            try {
+                gp.schedlink = sched.gFree;
+                sched.gFree = gp;
+                sched.gFreeSize = sched.gFreeSize + 1;
+            } finally {
+                sched.gFreeLock.unlock();
+            }
+            return;
+        }
+        gp.schedlink = pp.gFree;
+        pp.gFree = gp;
+        pp.gFreeSize++;
+        if (pp.gFreeSize >= 64) {
+            sched.gFreeLock.lock();
+            try {
+                int moved = 0;
+                while (pp.gFreeSize >= 32) {
+                    G g1 = pp.gFree;
+                    pp.gFree = g1.schedlink;
+                    pp.gFreeSize--;
+                    g1.schedlink = sched.gFree;
+                    sched.gFree = g1;
+                    moved++;
+                }
+                sched.gFreeSize = sched.gFreeSize + moved;
+            } finally {
+                sched.gFreeLock.unlock();
+            }
+        }
+    }
+
+    /** Go: gfget. Takes a dead G from pp's list, refilling it with up to 32 from the global list. */
+    static G gfget(P pp) {
+        if (pp == null) {
+            if (sched.gFreeSize == 0) {
+                return null;
+            }
+            sched.gFreeLock.lock();
+            try {
+                G gp = sched.gFree;
+                if (gp != null) {
+                    sched.gFree = gp.schedlink;
+                    sched.gFreeSize = sched.gFreeSize - 1;
+                    gp.schedlink = null;
+                }
+                return gp;
+            } finally {
+                sched.gFreeLock.unlock();
+            }
+        }
+        if (pp.gFree == null && sched.gFreeSize != 0) {
+            sched.gFreeLock.lock();
+            try {
+                int moved = 0;
+                while (pp.gFreeSize < 32 && sched.gFree != null) {
+                    G gp = sched.gFree;
+                    sched.gFree = gp.schedlink;
+                    gp.schedlink = pp.gFree;
+                    pp.gFree = gp;
+                    pp.gFreeSize++;
+                    moved++;
+                }
+                sched.gFreeSize = sched.gFreeSize - moved;
+            } finally {
+                sched.gFreeLock.unlock();
+            }
+        }
+        G gp = pp.gFree;
+        if (gp != null) {
+            pp.gFree = gp.schedlink;
+            pp.gFreeSize--;
+            gp.schedlink = null;
+        }
+        return gp;
+    }
+
+    /**
+     * Go: gcount. Live goroutines: all Gs minus the dead ones on free lists minus system goroutines.
+     * A racy sum, as in Go.
+     */
+    static int gcount() {
+        int n = allglen - sched.gFreeSize - sched.ngsys.get();
+        for (P pp : allp) {
+            n -= pp.gFreeSize;
+        }
+        return Math.max(n, 1);
+    }
+
+    // ---------------------------------------------------------------- stop the world
+
+    /** Go: preemptall. Asks every running goroutine to stop at its next preemption point. */
+    static void preemptall() {
+        for (P pp : allp) {
+            if (pp.status != _Prunning) {
+                continue;
+            }
+            M mp = pp.m;
+            if (mp != null) {
+                G gp = mp.curg;
+                if (gp != null) {
+                    gp.preempt = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * Go: stopTheWorldWithSema. Stops every P: running ones at their next scheduling point, idle
+     * ones directly. Returns with worldsema held. Callable from a goroutine or a plain thread.
+     */
+    static void stopTheWorld() {
+        worldsema.acquire(WaitReason.StoppingTheWorld);
+        M mp = getm();
+        P own = mp != null && mp.curg != null ? mp.p : null;
+        sched.lock.lock();
+        try {
+            sched.stopnote.clear();
+            sched.stopwait = gomaxprocs;
+            sched.gcwaiting = true;
+            preemptall();
+            if (own != null) {
+                own.status = _Pgcstop; // stop the current P
+                sched.stopwait--;
+            }
+            for (P pp : allp) {
+                int s = pp.status;
+                if (s == _Psyscall && pp.casStatus(_Psyscall, _Pgcstop)) {
+                    pp.syscalltick = pp.syscalltick + 1;
+                    sched.stopwait--;
+                }
+            }
+            P pp;
+            while ((pp = pidleget()) != null) { // stop idle Ps
+                pp.status = _Pgcstop;
+                sched.stopwait--;
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+        // Wait for the running Ps to notice, poking them now and then.
+        for (;;) {
+            sched.lock.lock();
+            boolean done = sched.stopwait == 0;
+            sched.lock.unlock();
+            if (done) {
+                break;
+            }
+            if (sched.stopnote.tsleep(100_000)) {
+                break;
+            }
+            preemptall();
+        }
+        sched.lock.lock();
+        try {
+            if (sched.stopwait != 0) {
+                throw fatal("stopTheWorld: not stopped (stopwait != 0)");
+            }
+            for (P pp : allp) {
+                if (pp.status != _Pgcstop) {
+                    throw fatal("stopTheWorld: not stopped (status != _Pgcstop)");
+                }
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
+    /** Go: gcstopm. Stops the current M for a stop-the-world; returns when the world restarts. */
+    private static void gcstopm(M mp) {
+        if (!sched.gcwaiting) {
+            throw fatal("gcstopm: not waiting for gc");
+        }
+        if (mp.spinning) {
+            mp.spinning = false;
+            // OK to just drop nmspinning here, startTheWorld will unpark threads as necessary.
+            if (sched.nmspinning.decrementAndGet() < 0) {
+                throw fatal("gcstopm: negative nmspinning");
+            }
+        }
+        P pp = releasep(mp);
+        sched.lock.lock();
+        try {
+            pp.status = _Pgcstop;
+            sched.stopwait--;
+            if (sched.stopwait == 0) {
+                sched.stopnote.wakeup();
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+        stopm(mp);
+    }
+
+    /** Go: startTheWorldWithSema. Applies a pending GOMAXPROCS and restarts Ps that have work. */
+    static void startTheWorld() {
+        P p1;
+        sched.lock.lock();
+        try {
+            int procs = gomaxprocs;
+            if (sched.newprocs != 0) {
+                procs = sched.newprocs;
+                sched.newprocs = 0;
+            }
+            p1 = procresize(procs);
+            sched.gcwaiting = false;
+        } finally {
+            sched.lock.unlock();
+        }
+        while (p1 != null) {
+            P pp = p1;
+            p1 = p1.link;
+            pp.link = null;
+            M nmp = pp.m;
+            if (nmp != null) {
+                pp.m = null;
+                if (nmp.nextp != null) {
+                    throw fatal("startTheWorld: inconsistent mp->nextp");
+                }
+                nmp.nextp = pp;
+                nmp.park.wakeup();
+            } else {
+                int id;
+                sched.lock.lock();
+                try {
+                    id = mReserveID();
+                } finally {
+                    sched.lock.unlock();
+                }
+                newm(false, pp, id);
+            }
+        }
+        wakep();
+        worldsema.release();
+    }
+
+    /**
+     * Go: procresize. Changes the number of Ps to nprocs. sched.lock must be held and the world
+     * stopped. Returns the list (linked by p.link) of Ps with local work, which need an M.
+     */
+    static P procresize(int nprocs) {
+        assert sched.lock.held();
+        if (nprocs <= 0) {
+            throw fatal("procresize: invalid arg");
+        }
+        int old = gomaxprocs;
+        P[] oldp = allp;
+        if (nprocs > allpBacking.length) {
+            allpBacking = Arrays.copyOf(allpBacking, nprocs);
+        }
+        for (int i = 0; i < nprocs; i++) {
+            if (allpBacking[i] == null) {
+                allpBacking[i] = new P(i, runqSizeForNewP);
+            } else if (allpBacking[i].status == _Pdead) {
+                allpBacking[i].status = _Pgcstop; // Go: p.init on a P kept from an earlier shrink
+            }
+        }
+        P[] newp = Arrays.copyOf(allpBacking, nprocs);
+
+        M mp = getm();
+        P own = mp != null ? mp.p : null;
+        if (own != null && own.id < nprocs) {
+            own.status = _Prunning; // continue to use the current P
+        } else if (own != null) {
+            // The current P is being destroyed: move to P0.
+            own.m = null;
+            own.status = _Pidle;
+            mp.p = null;
+            P p0 = newp[0];
+            p0.m = null;
+            p0.status = _Pidle;
+            acquirep(mp, p0);
+        }
+        P into = mp != null && mp.p != null ? mp.p : null;
+        for (int i = nprocs; i < old; i++) {
+            pdestroy(oldp[i], into, mp);
+        }
+        allp = newp;
+        idlepMask = new PMask(nprocs);
+
+        P runnablePs = null;
+        for (int i = nprocs - 1; i >= 0; i--) {
+            P pp = newp[i];
+            if (mp != null && mp.p == pp) {
+                continue;
+            }
+            pp.status = _Pidle;
+            if (pp.runqempty()) {
+                pidleput(pp);
+            } else {
+                pp.m = sched.mget();
+                pp.link = runnablePs;
+                runnablePs = pp;
+            }
+        }
+        stealOrder = new RandomOrder(nprocs);
+        gomaxprocs = nprocs;
+        return runnablePs;
+    }
+
+    /**
+     * Go: (*p).destroy. Moves a removed P's Gs to the head of the global queue (runnext first, then
+     * the ring in order) and its dead Gs to the global list. sched.lock held, world stopped.
+     */
+    private static void pdestroy(P pp, P into, M mp) {
+        int[] n = new int[1];
+        G list = pp.runqdrain(n);
+        // Push in reverse onto the head, so the global queue starts with runnext, then the ring.
+        G[] gs = new G[n[0]];
+        for (int i = 0; i < gs.length; i++) {
+            gs[i] = list;
+            list = list.schedlink;
+        }
+        for (int i = gs.length - 1; i >= 0; i--) {
+            sched.globrunqputhead(gs[i]);
+        }
+        // (timers: move pp's timers to `into`; the timers issue.)
+        sched.gFreeLock.lock();
+        try {
+            int moved = 0;
+            while (pp.gFree != null) {
+                G gp = pp.gFree;
+                pp.gFree = gp.schedlink;
+                gp.schedlink = sched.gFree;
+                sched.gFree = gp;
+                moved++;
+            }
+            pp.gFreeSize = 0;
+            sched.gFreeSize = sched.gFreeSize + moved;
+        } finally {
+            sched.gFreeLock.unlock();
+        }
+        pp.m = null;
+        pp.link = null;
+        pp.status = _Pdead;
+    }
+
+    /**
+     * Go: runtime.GOMAXPROCS. Sets the number of Ps when n >= 1 (stopping the world to resize) and
+     * returns the previous value.
+     */
+    static int setGomaxprocs(int n) {
+        ensureStarted();
+        int ret = gomaxprocs;
+        if (n <= 0 || n == ret) {
+            return ret;
+        }
+        stopTheWorld();
+        sched.newprocs = n;
+        startTheWorld();
+        return ret;
+    }
+
+    // ---------------------------------------------------------------- fatal
+
+    /**
+     * Go: throw / fatal. Prints {@code fatal error: msg} and a goroutine dump to stderr and exits
+     * with status 2, as Go does. Declared to return an Error so call sites can {@code throw} it and
+     * the compiler knows control ends there.
+     */
+    static Error fatal(String msg) {
+        Panics.fatal(msg);
+        return new InternalError(msg); // not reached
+    }
+}

@@ -1,0 +1,187 @@
+package dev.gort.internal.runtime;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The global scheduler state (Go: runtime2.go {@code type schedt}, the global {@code sched}).
+ *
+ * <p>{@link #lock} protects the global run queue, the idle P and M lists and the M counters. The
+ * spinning counters are atomics read without the lock, following Go's submission and spinner
+ * retirement protocols (see {@link Proc}). The dead-G list has its own lock, as in Go.
+ */
+final class Sched {
+    static final Sched sched = new Sched();
+
+    /** The scheduler lock (Go: sched.lock). */
+    final Lock lock = new Lock();
+
+    // ---- global run queue: an unbounded FIFO through g.schedlink; protected by lock
+    G runqhead;
+    G runqtail;
+    /** Length of the global queue; written under lock, read racily as a hint (volatile). */
+    volatile int runqsize;
+
+    // ---- idle Ps; protected by lock (npidle is also read without it)
+    P pidle;
+    final AtomicInteger npidle = new AtomicInteger();
+
+    // ---- Ms; protected by lock
+    M midle;
+    int nmidle;
+    /** Locked Ms waiting for their G (LockOSThread). */
+    int nmidlelocked;
+    /** Ms created so far, which is also the next M id (Go: mnext). */
+    int mnext;
+    /** Ms that have exited (Go: nmfreed). */
+    int nmfreed;
+    /** The thread limit (Go: maxmcount). */
+    int maxmcount = 10000;
+    /** System Ms not counted for deadlock detection (sysmon). */
+    int nmsys;
+
+    // ---- spinning (atomics, read without lock; see Proc's wakep/findRunnable protocol)
+    final AtomicInteger nmspinning = new AtomicInteger();
+    /** 1 if some submitter found work but no idle P: the next M to drop its P must spin instead. */
+    volatile int needspinning;
+
+    /** Goroutine ids (Go: goidgen); per-P batches of 16 are taken from here. */
+    final AtomicLong goidgen = new AtomicLong();
+
+    // ---- dead Gs shared between Ps (Go: sched.gFree); protected by gFreeLock
+    final Lock gFreeLock = new Lock();
+    G gFree;
+    volatile int gFreeSize;
+
+    // ---- stop the world; stopwait is protected by lock
+    volatile boolean gcwaiting;
+    int stopwait;
+    final Note stopnote = new Note();
+    /** Pending GOMAXPROCS applied by startTheWorld (Go: newprocs); protected by worldsema. */
+    int newprocs;
+
+    /** Runtime-internal goroutines (Go: ngsys), left out of numGoroutine. */
+    final AtomicInteger ngsys = new AtomicInteger();
+
+    private Sched() {}
+
+    /** Go: globrunqput. Puts gp at the tail of the global queue. sched.lock must be held. */
+    void globrunqput(G gp) {
+        assert lock.held();
+        gp.schedlink = null;
+        if (runqtail != null) {
+            runqtail.schedlink = gp;
+        } else {
+            runqhead = gp;
+        }
+        runqtail = gp;
+        runqsize = runqsize + 1;
+    }
+
+    /** Go: globrunqputhead. Puts gp at the head of the global queue. sched.lock must be held. */
+    void globrunqputhead(G gp) {
+        assert lock.held();
+        gp.schedlink = runqhead;
+        runqhead = gp;
+        if (runqtail == null) {
+            runqtail = gp;
+        }
+        runqsize = runqsize + 1;
+    }
+
+    /**
+     * Go: globrunqputbatch. Appends a list of n Gs (head..tail linked by schedlink).
+     * sched.lock must be held.
+     */
+    void globrunqputbatch(G head, G tail, int n) {
+        assert lock.held();
+        tail.schedlink = null;
+        if (runqtail != null) {
+            runqtail.schedlink = head;
+        } else {
+            runqhead = head;
+        }
+        runqtail = tail;
+        runqsize = runqsize + n;
+    }
+
+    /** Pops the head of the global queue, or null. sched.lock must be held. */
+    G globrunqpop() {
+        G gp = runqhead;
+        if (gp != null) {
+            runqhead = gp.schedlink;
+            if (runqhead == null) {
+                runqtail = null;
+            }
+            gp.schedlink = null;
+            runqsize = runqsize - 1;
+        }
+        return gp;
+    }
+
+    /** Go: globrunqget. Takes one G from the global queue. sched.lock must be held. */
+    G globrunqget() {
+        assert lock.held();
+        return globrunqpop();
+    }
+
+    /**
+     * Go: globrunqgetbatch. Takes {@code min(128, size, size/gomaxprocs + 1, room)} Gs: returns the
+     * first and puts the rest on pp's ring. sched.lock must be held.
+     */
+    G globrunqgetbatch(P pp, int gomaxprocs) {
+        assert lock.held();
+        int size = runqsize;
+        if (size == 0) {
+            return null;
+        }
+        int n = Math.min(size, size / gomaxprocs + 1);
+        n = Math.min(n, 128);
+        n = Math.min(n, pp.runqsize() / 2); // Go: the batch must fit in half the local ring
+        if (n < 1) {
+            n = 1;
+        }
+        G gp = globrunqpop();
+        n--;
+        if (n > 0) {
+            G head = runqhead;
+            G last = head;
+            for (int i = 1; i < n; i++) {
+                last = last.schedlink;
+            }
+            runqhead = last.schedlink;
+            if (runqhead == null) {
+                runqtail = null;
+            }
+            last.schedlink = null;
+            runqsize = runqsize - n;
+            pp.runqputbatch(head, n);
+        }
+        return gp;
+    }
+
+    /** Go: mput. Puts mp on the idle M list. sched.lock must be held. */
+    void mput(M mp) {
+        assert lock.held();
+        mp.schedlink = midle;
+        midle = mp;
+        nmidle++;
+    }
+
+    /** Go: mget. Takes an M from the idle list, or null. sched.lock must be held. */
+    M mget() {
+        assert lock.held();
+        M mp = midle;
+        if (mp != null) {
+            midle = mp.schedlink;
+            mp.schedlink = null;
+            nmidle--;
+        }
+        return mp;
+    }
+
+    /** Go: mcount. Ms that exist now. sched.lock must be held (or a racy read for traces). */
+    int mcount() {
+        return mnext - nmfreed;
+    }
+}
