@@ -172,7 +172,8 @@ public final class Proc {
             newg = malg();
         }
         newg.fn = fn;
-        newg.cont = Cont.make(newg);
+        // The continuation is made by execute when the G first runs: a queued G is then just this
+        // small object, and a goroutine that finishes without parking leaves only young garbage.
         newg.goid = newgoid(pp);
         G callergp = mp != null ? mp.curg : null;
         newg.parentGoid = callergp != null ? callergp.goid : 0;
@@ -353,6 +354,9 @@ public final class Proc {
      * only counts new slices, so sysmon preempts a runnext chain as a unit.
      */
     private static void execute(M mp, G gp, boolean inheritTime) {
+        if (gp.cont == null) {
+            gp.cont = Cont.make(gp);
+        }
         mp.curg = gp;
         gp.m = mp;
         gp.casgstatus(_Grunnable, _Grunning);
@@ -560,6 +564,20 @@ public final class Proc {
             pidleput(pp);
             sched.lock.unlock();
 
+            // The other half of wakep's lock-free needspinning hand-shake: we published an idle P
+            // (npidle++ in pidleput); now read needspinning. A submitter that set it after our check
+            // under the lock, and read npidle before our increment, did not wake anyone.
+            if (!mp.spinning && sched.needspinning == 1) {
+                sched.lock.lock();
+                P pp2 = pidlegetSpinning();
+                sched.lock.unlock();
+                if (pp2 != null) {
+                    acquirep(mp, pp2);
+                    becomeSpinning(mp);
+                    continue;
+                }
+            }
+
             // Spinning -> idle. Decrement nmspinning first, then re-check every source: a submitter
             // that published work before our decrement and saw nmspinning > 0 did not wake anyone,
             // so we must see its work here (StoreLoad on both sides).
@@ -686,7 +704,24 @@ public final class Proc {
      * about spinning threads) and a P is idle.
      */
     static void wakep() {
-        if (sched.nmspinning.get() != 0 || !sched.nmspinning.compareAndSet(0, 1)) {
+        if (sched.nmspinning.get() != 0) {
+            return;
+        }
+        if (sched.npidle.get() == 0) {
+            // Deviation from Go, which takes sched.lock here only to find no idle P and set
+            // needspinning. We set it without the lock and re-read npidle; an M dropping its P does
+            // the mirror image (pidleput, then read needspinning: see findRunnable). Both sides
+            // write, then read the other's variable, so at least one sees the other: either we see
+            // the new idle P, or the dropping M sees needspinning and spins. Saves a lock round trip
+            // per goroutine created or readied while all Ps are busy.
+            if (sched.needspinning == 0) {
+                sched.needspinning = 1;
+            }
+            if (sched.npidle.get() == 0) {
+                return;
+            }
+        }
+        if (!sched.nmspinning.compareAndSet(0, 1)) {
             return;
         }
         P pp;
