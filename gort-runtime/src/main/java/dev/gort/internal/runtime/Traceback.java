@@ -132,8 +132,9 @@ final class Traceback {
             if (cls.equals("dev.gort.internal.runtime.G") && f.getMethodName().equals("run")) {
                 break; // the goroutine's entry: nothing below belongs to it
             }
-            if (cls.startsWith("jdk.internal.vm.Continuation")) {
-                continue;
+            if (cls.startsWith("jdk.internal.vm.Continuation") || cls.equals("dev.gort.internal.runtime.Cont")
+                    || cls.startsWith("java.lang.invoke.")) {
+                continue; // the continuation machinery, not the goroutine's code
             }
             sb.append(cls).append('.').append(f.getMethodName()).append("(...)\n");
             sb.append('\t').append(f.getFileName() != null ? f.getFileName() : "?")

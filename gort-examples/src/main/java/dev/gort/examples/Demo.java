@@ -1,0 +1,127 @@
+package dev.gort.examples;
+
+import dev.gort.Go;
+import dev.gort.sync.WaitGroup;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code ./gort demo}: a short tour of the scheduler. Runs the seed programs and shows what the
+ * G-M-P scheduler did with them. Uses only the public API.
+ */
+public final class Demo {
+    private Demo() {}
+
+    public static void main(String[] args) {
+        int procs = Go.gomaxprocs(0);
+        System.out.println("Gort: Go's runtime for Java. GOMAXPROCS=" + procs + ", NumCPU=" + Go.numCPU());
+        System.out.println();
+
+        section("1. The seed program (GOMAXPROCS=1, so the order is the scheduler's alone)");
+        Go.gomaxprocs(1);
+        Go.main(() -> Seeds.loop(System.out));
+        System.out.println();
+        System.out.println("   Why 10 first? A new goroutine goes into its creator's P.runnext slot, kicking the");
+        System.out.println("   previous occupant to the tail of the P's local run queue. When main parks in");
+        System.out.println("   wg.Wait, the P runs runnext (goroutine 10) and then the queue in order: 0..9.");
+        System.out.println();
+
+        section("2. The same program on " + procs + " Ps: idle Ps steal half of a busy P's queue");
+        Go.gomaxprocs(procs);
+        Map<String, Integer> byThread = new TreeMap<>();
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        Go.main(() -> {
+            WaitGroup wg = new WaitGroup();
+            for (int i = 0; i <= 10; i++) {
+                int n = i;
+                wg.go(() -> lines.add("loop i is - " + n + "   (on " + Thread.currentThread().getName() + ")"));
+            }
+            wg.await();
+        });
+        lines.forEach(l -> System.out.println("   " + l));
+        System.out.println("   Hello, Welcome to Go");
+        System.out.println();
+
+        section("3. A million goroutines, spread over the Ms (worker threads) by work stealing");
+        Map<String, AtomicLong> perM = new ConcurrentHashMap<>();
+        long t0 = System.nanoTime();
+        Go.main(() -> {
+            WaitGroup wg = new WaitGroup();
+            for (int i = 0; i < 1_000_000; i++) {
+                wg.go(() -> perM.computeIfAbsent(Thread.currentThread().getName(), k -> new AtomicLong()).incrementAndGet());
+            }
+            wg.await();
+        });
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        perM.forEach((m, n) -> byThread.put(m, (int) n.get()));
+        System.out.println("   1,000,000 goroutines created, run and joined in " + ms + " ms; goroutines per M:");
+        byThread.forEach((m, n) -> System.out.printf("     %-10s %,9d%n", m, n));
+        System.out.println("   The spawning goroutine's P fills its 256-slot queue; overflow moves half to the");
+        System.out.println("   global queue; the other Ps take batches from it or steal half of the local queue.");
+        System.out.println();
+
+        section("4. Gosched: two goroutines yielding to each other on one P (Gosched -> global queue)");
+        Go.gomaxprocs(1);
+        List<String> turns = Collections.synchronizedList(new ArrayList<>());
+        Go.main(() -> {
+            WaitGroup wg = new WaitGroup();
+            for (String name : new String[] {"ping", "pong"}) {
+                wg.go(() -> {
+                    for (int i = 0; i < 3; i++) {
+                        turns.add(name);
+                        Go.gosched();
+                    }
+                });
+            }
+            wg.await();
+        });
+        System.out.println("   " + String.join(" ", turns));
+        Go.gomaxprocs(procs);
+        System.out.println();
+
+        section("5. A goroutine dump (runtime.Stack): parked goroutines and their wait reasons");
+        Go.main(() -> {
+            WaitGroup gate = new WaitGroup();
+            gate.add(1);
+            WaitGroup parked = new WaitGroup();
+            for (int i = 0; i < 2; i++) {
+                parked.go(gate::await);
+            }
+            // Give them a moment to park (they are runnable until they reach gate.await()).
+            for (int i = 0; i < 100; i++) {
+                Go.gosched();
+            }
+            for (String line : Go.stack(true).split("\n")) {
+                System.out.println("   " + line);
+            }
+            gate.done();
+            parked.await();
+        });
+        System.out.println();
+
+        section("6. GOMAXPROCS can change while goroutines run (stop the world, resize, restart)");
+        Go.main(() -> {
+            WaitGroup wg = new WaitGroup();
+            AtomicLong ran = new AtomicLong();
+            for (int i = 0; i < 100_000; i++) {
+                wg.go(ran::incrementAndGet);
+                if (i == 50_000) {
+                    int prev = Go.gomaxprocs(1);
+                    System.out.println("   GOMAXPROCS " + prev + " -> 1 with " + Go.numGoroutine() + " goroutines alive");
+                }
+            }
+            wg.await();
+            System.out.println("   all " + ran.get() + " goroutines ran; GOMAXPROCS back to " + procs);
+            Go.gomaxprocs(procs);
+        });
+    }
+
+    private static void section(String title) {
+        System.out.println("== " + title);
+    }
+}
