@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gort.testprog.EnvProg;
+import dev.gort.testprog.MigrationProg;
 import dev.gort.testprog.MissingFlagProg;
 import dev.gort.testprog.PanicProg;
 import java.util.List;
@@ -70,5 +71,13 @@ class ProcessTest {
         ChildJvm.Result r = ChildJvm.run(MissingFlagProg.class, Map.of(), List.of(ChildJvm.NO_EXPORTS));
         assertTrue(r.stdout().contains("refused: gort: cannot use jdk.internal.vm.Continuation"), r.toString());
         assertTrue(r.stdout().contains("--add-exports java.base/jdk.internal.vm=ALL-UNNAMED"), r.toString());
+    }
+
+    /** Goroutines resuming on other Ms in JIT-compiled loops: the runtime must find the right M. */
+    @Test
+    void goroutinesMigratingBetweenMsUnderJit() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(MigrationProg.class, Map.of(), List.of("-Dgort.gomaxprocs=2"));
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("ok", r.stdout().strip(), r.toString());
     }
 }

@@ -1,62 +1,91 @@
 package dev.gort.internal.runtime;
 
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The runtime mutex (Go: runtime/lock_*.go {@code mutex}, {@code lock}, {@code unlock}).
+ * The runtime mutex (Go: runtime/lock_spinbit.go {@code mutex}, {@code lock}, {@code unlock}).
  *
- * <p>Like Go's runtime mutex it blocks the whole M, never just the G: it is held only for short
+ * <p>Like Go's runtime mutex it blocks the whole M, never just the G: it is held for short
  * stretches of scheduler code, and never across user code except in one deliberate case, Go's
  * {@code goparkunlock}: a goroutine takes the lock, enqueues itself on a wait list and parks; the M
  * then releases the lock from its scheduler loop after the continuation has yielded
  * ({@link Proc#gopark}). That hand-over is why this cannot be a {@code synchronized} block: the
- * unlock happens outside the frame that locked. Both halves run on the same M thread, so ownership by
- * thread is ownership by M.
+ * unlock happens outside the frame that locked. Both halves run on the same M, so the owner is the
+ * M's thread.
  *
- * <p>The state is one int (0 free, 1 held) changed by CAS; contended waiters queue and park in
- * {@link AbstractQueuedSynchronizer}, so there is no unbounded spinning.
+ * <p>Why not a j.u.c lock: those read {@code Thread.currentThread()} inside code that may be
+ * inlined into a goroutine's frame, where the JIT may reuse a value read before the goroutine moved
+ * to another M (see {@link Proc#carrier}). Here every thread identity comes from
+ * {@link Proc#carrier}.
+ *
+ * <p>Protocol. {@code state} is 0 (free) or 1 (held), changed by CAS. A locker that fails spins a
+ * bounded number of times (Go spins too: the hold times are short, a park/unpark costs
+ * microseconds), then adds itself to {@code waiters}, re-checks, and parks. The unlocker stores 0,
+ * then unparks the first waiter. Each side writes, then reads the other's variable (Dekker), so a
+ * waiter either sees the lock free or is unparked: no lost wake-up. A woken waiter competes again.
  */
-final class Lock extends AbstractQueuedSynchronizer {
-    // Go's lock ranking is not ported; documented in README "Differences from Go".
+final class Lock {
+    /** 0 free, 1 held; atomic (STATE). */
+    private volatile int state;
+    /** The owning thread while held; written by the owner only (for held() and misuse checks). */
+    private Thread owner;
+    /** Parked lockers, in arrival order; touched only on contention. */
+    private final ConcurrentLinkedQueue<Thread> waiters = new ConcurrentLinkedQueue<>();
 
-    @Override
-    protected boolean tryAcquire(int ignored) {
-        if (compareAndSetState(0, 1)) {
-            setExclusiveOwnerThread(Thread.currentThread());
-            return true;
-        }
-        return false;
-    }
-
-    @Override
-    protected boolean tryRelease(int ignored) {
-        if (getState() == 0 || getExclusiveOwnerThread() != Thread.currentThread()) {
-            throw Proc.fatal("unlock of unlocked lock");
-        }
-        setExclusiveOwnerThread(null);
-        setState(0);
-        return true;
-    }
-
-    @Override
-    protected boolean isHeldExclusively() {
-        return getExclusiveOwnerThread() == Thread.currentThread();
-    }
+    /** Spin iterations before parking (none on one CPU, where spinning cannot help). */
+    private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 200 : 0;
 
     void lock() {
-        if (!compareAndSetState(0, 1)) {
-            acquire(1);
-        } else {
-            setExclusiveOwnerThread(Thread.currentThread());
+        if (STATE.compareAndSet(this, 0, 1)) {
+            owner = Proc.carrier();
+            return;
+        }
+        for (int i = 0; i < SPINS; i++) {
+            Thread.onSpinWait();
+            if (state == 0 && STATE.compareAndSet(this, 0, 1)) {
+                owner = Proc.carrier();
+                return;
+            }
+        }
+        Thread me = Proc.carrier();
+        waiters.add(me);
+        for (;;) {
+            if (state == 0 && STATE.compareAndSet(this, 0, 1)) {
+                waiters.remove(me);
+                owner = me;
+                return;
+            }
+            LockSupport.park(this);
         }
     }
 
     void unlock() {
-        release(1);
+        if (state == 0 || owner != Proc.carrier()) {
+            throw Proc.fatal("unlock of unlocked lock");
+        }
+        owner = null;
+        state = 0; // volatile store, then read waiters (pairs with add-then-check in lock)
+        Thread t = waiters.peek();
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
     }
 
     /** Go: assertLockHeld. */
     boolean held() {
-        return isHeldExclusively();
+        return state == 1 && owner == Proc.carrier();
+    }
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Lock.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 }

@@ -74,9 +74,10 @@ final class P {
     /** The G to run next, inheriting the time slice; atomic (RUNNEXT). */
     volatile G runnext;
 
-    /** Dead Gs ready for reuse; owner only. */
-    G gFree;
-    int gFreeSize;
+    /** Dead Gs ready for reuse, a stack of references (Go: p.gFree); owner only. */
+    final G[] gFree = new G[64];
+    /** Owner writes (release), gcount reads racily. */
+    volatile int gFreeSize;
 
     /** Batch of goroutine ids (Go: goidcache, goidcacheend); owner only. */
     long goidcache;
@@ -97,6 +98,7 @@ final class P {
         this.id = id;
         this.runq = new G[size];
         this.runqmask = size - 1;
+        this.slowbuf = new G[size / 2 + 1];
         this.status = _Pgcstop;
     }
 
@@ -171,7 +173,7 @@ final class P {
         if (n != runq.length / 2) {
             throw Proc.fatal("runqputslow: queue is not full");
         }
-        G[] batch = new G[n + 1];
+        G[] batch = slowbuf;
         for (int i = 0; i < n; i++) {
             batch[i] = runq[(h + i) & runqmask];
         }
@@ -179,51 +181,36 @@ final class P {
             return false;
         }
         batch[n] = gp;
-        // Link the Gs into one list, then append it to the global queue under one lock hold.
-        for (int i = 0; i < n; i++) {
-            batch[i].schedlink = batch[i + 1];
-        }
-        batch[n].schedlink = null;
+        // Now put the batch on the global queue, under one lock hold.
         sched.lock.lock();
         try {
-            sched.globrunqputbatch(batch[0], batch[n], n + 1);
+            sched.globrunqputbatch(batch, n + 1);
         } finally {
             sched.lock.unlock();
         }
+        java.util.Arrays.fill(batch, 0, n + 1, null);
         return true;
     }
 
+    /** Scratch for runqputslow: half the ring plus one; owner only. */
+    private final G[] slowbuf;
+
     /**
-     * Go: runqputbatch. Puts a list of Gs (linked by schedlink) on the local ring; what does not
-     * fit goes to the global queue. Executed only by the owner P.
+     * Go: runqputbatch. Puts src[off .. off+n) on the local ring, as many as fit; returns how many.
+     * Executed only by the owner P (or by whoever just took this P off the idle list).
      */
-    void runqputbatch(G head, int n) {
+    int runqputbatch(G[] src, int off, int n) {
         int h = (int) RUNQHEAD.getAcquire(this);
         int t = runqtail;
-        int put = 0;
-        G gp = head;
-        while (gp != null && t - h + put < runq.length) {
-            G next = gp.schedlink;
-            gp.schedlink = null;
-            runq[(t + put) & runqmask] = gp;
-            put++;
-            gp = next;
+        int room = runq.length - (t - h);
+        if (n > room) {
+            n = room;
         }
-        RUNQTAIL.setRelease(this, t + put);
-        if (gp != null) {
-            G tail = gp;
-            int rest = 1;
-            while (tail.schedlink != null) {
-                tail = tail.schedlink;
-                rest++;
-            }
-            sched.lock.lock();
-            try {
-                sched.globrunqputbatch(gp, tail, rest);
-            } finally {
-                sched.lock.unlock();
-            }
+        for (int i = 0; i < n; i++) {
+            runq[(t + i) & runqmask] = src[off + i];
         }
+        RUNQTAIL.setRelease(this, t + n); // release: makes the slots visible to consumers
+        return n;
     }
 
     /**
@@ -252,19 +239,15 @@ final class P {
     }
 
     /**
-     * Go: runqdrain. Empties the ring and runnext into a list (linked by schedlink, runnext first),
-     * returning its head and leaving the count in {@code out[0]}. Used when a P is destroyed.
+     * Go: runqdrain. Empties runnext and the ring into {@code out} (runnext first, then the ring in
+     * order) and returns the count; out must hold runqsize()+1. Used when a P is destroyed.
      * Executed only by the owner, or with the world stopped.
      */
-    G runqdrain(int[] out) {
-        G head = null;
-        G tail = null;
+    int runqdrain(G[] out) {
         int n = 0;
         G next = runnext;
         if (next != null && RUNNEXT.compareAndSet(this, next, null)) {
-            head = tail = next;
-            next.schedlink = null;
-            n++;
+            out[n++] = next;
         }
         for (;;) {
             int h = (int) RUNQHEAD.getAcquire(this);
@@ -274,18 +257,10 @@ final class P {
             }
             G gp = runq[h & runqmask];
             if (RUNQHEAD.compareAndSet(this, h, h + 1)) {
-                gp.schedlink = null;
-                if (tail == null) {
-                    head = gp;
-                } else {
-                    tail.schedlink = gp;
-                }
-                tail = gp;
-                n++;
+                out[n++] = gp;
             }
         }
-        out[0] = n;
-        return head;
+        return n;
     }
 
     /**

@@ -138,14 +138,44 @@ public final class Proc {
 
     // ---------------------------------------------------------------- getg
 
+    /**
+     * The thread running this code right now. Runtime code on a goroutine must use this, never
+     * {@code Thread.currentThread()} directly. Why: C2 compiles {@code Thread.currentThread()} as a
+     * value that cannot change within a compiled method (true for virtual threads, whose identity
+     * survives a yield), but a goroutine's continuation may resume on another M. Inlined into a loop
+     * that parks, a read from before the yield would be reused after it and name an M the goroutine
+     * has left. Calling through a non-constant method handle is a call C2 cannot inline, so each
+     * call reads the carrier afresh.
+     */
+    static Thread carrier() {
+        try {
+            return (Thread) currentThreadHandle.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Deliberately not final: a constant handle would be inlined (see carrier). */
+    @SuppressWarnings("FieldMayBeFinal")
+    private static java.lang.invoke.MethodHandle currentThreadHandle = currentThreadHandle();
+
+    private static java.lang.invoke.MethodHandle currentThreadHandle() {
+        try {
+            return java.lang.invoke.MethodHandles.lookup().findStatic(Thread.class, "currentThread",
+                    java.lang.invoke.MethodType.methodType(Thread.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** The current M, or null on a plain Java thread. */
     static M getm() {
-        return Thread.currentThread() instanceof M mp ? mp : null;
+        return carrier() instanceof M mp ? mp : null;
     }
 
     /** The current goroutine, or null on a plain thread or in an M's scheduler code (Go's g0). */
     static G getg() {
-        return Thread.currentThread() instanceof M mp ? mp.curg : null;
+        return carrier() instanceof M mp ? mp.curg : null;
     }
 
     // ---------------------------------------------------------------- creation
@@ -249,7 +279,7 @@ public final class Proc {
      * different M. Must be called on a goroutine.
      */
     static void gopark(Unlockf unlockf, Object lock, int reason) {
-        M mp = (M) Thread.currentThread();
+        M mp = (M) carrier();
         G gp = mp.curg;
         gp.waitreason = reason;
         mp.waitunlockf = unlockf;
@@ -283,21 +313,21 @@ public final class Proc {
 
     /** Go: Gosched. The current G goes to the tail of the global queue. */
     static void gosched() {
-        M mp = (M) Thread.currentThread();
+        M mp = (M) carrier();
         mp.mcallop = MCALL_GOSCHED;
         Cont.yield();
     }
 
     /** Go: goyield. The current G goes to the tail of the local queue (semaphore hand-off). */
     static void goyield() {
-        M mp = (M) Thread.currentThread();
+        M mp = (M) carrier();
         mp.mcallop = MCALL_GOYIELD;
         Cont.yield();
     }
 
     /** A preemption point (Go: the stack-guard check in a function prologue). */
     static void checkpoint() {
-        if (Thread.currentThread() instanceof M mp) {
+        if (carrier() instanceof M mp) {
             G gp = mp.curg;
             if (gp != null && gp.preempt) {
                 mp.mcallop = MCALL_PREEMPT;
@@ -481,7 +511,7 @@ public final class Proc {
 
             // Fairness: now and then check the global queue, so two goroutines that keep respawning
             // each other in the local queue cannot starve it.
-            if (pp.schedtick % 61 == 0 && sched.runqsize > 0) {
+            if (pp.schedtick % 61 == 0 && sched.runqsize() > 0) {
                 G gp;
                 sched.lock.lock();
                 try {
@@ -503,7 +533,7 @@ public final class Proc {
             }
 
             // Global queue.
-            if (sched.runqsize != 0) {
+            if (sched.runqsize() != 0) {
                 sched.lock.lock();
                 try {
                     gp = sched.globrunqgetbatch(pp, gomaxprocs);
@@ -542,7 +572,7 @@ public final class Proc {
                 sched.lock.unlock();
                 continue;
             }
-            if (sched.runqsize != 0) {
+            if (sched.runqsize() != 0) {
                 try {
                     gp = sched.globrunqgetbatch(pp, gomaxprocs);
                 } finally {
@@ -590,7 +620,7 @@ public final class Proc {
 
                 // Global queue, now that we are no longer counted as a spinner.
                 sched.lock.lock();
-                if (sched.runqsize != 0) {
+                if (sched.runqsize() != 0) {
                     P pp2 = pidlegetSpinning();
                     if (pp2 != null) {
                         gp = sched.globrunqgetbatch(pp2, gomaxprocs);
@@ -901,7 +931,7 @@ public final class Proc {
      * should spin; else put it idle.
      */
     static void handoffp(P pp) {
-        if (!pp.runqempty() || sched.runqsize != 0) {
+        if (!pp.runqempty() || sched.runqsize() != 0) {
             startm(pp, false, false);
             return;
         }
@@ -921,7 +951,7 @@ public final class Proc {
                 }
                 return;
             }
-            if (sched.runqsize != 0) {
+            if (sched.runqsize() != 0) {
                 startm(pp, false, true);
                 return;
             }
@@ -934,44 +964,51 @@ public final class Proc {
     // ---------------------------------------------------------------- dead-G cache
 
     /**
-     * Go: gfput. Puts a dead G on pp's free list; past 64, moves Gs to the global list until fewer
+     * Go: gfput. Puts a dead G on pp's free stack; at 64, moves Gs to the global stack until fewer
      * than 32 remain.
      */
     static void gfput(P pp, G gp) {
         if (pp == null) {
             sched.gFreeLock.lock();
             try {
-                gp.schedlink = sched.gFree;
-                sched.gFree = gp;
-                sched.gFreeSize = sched.gFreeSize + 1;
+                gfreeGlobalPush(pp, gp);
             } finally {
                 sched.gFreeLock.unlock();
             }
             return;
         }
-        gp.schedlink = pp.gFree;
-        pp.gFree = gp;
-        pp.gFreeSize++;
-        if (pp.gFreeSize >= 64) {
+        int n = pp.gFreeSize;
+        pp.gFree[n++] = gp;
+        if (n >= 64) {
+            int keep = 31;
             sched.gFreeLock.lock();
             try {
-                int moved = 0;
-                while (pp.gFreeSize >= 32) {
-                    G g1 = pp.gFree;
-                    pp.gFree = g1.schedlink;
-                    pp.gFreeSize--;
-                    g1.schedlink = sched.gFree;
-                    sched.gFree = g1;
-                    moved++;
+                int move = n - keep;
+                int gs = sched.gFreeSize;
+                if (gs + move > sched.gFree.length) {
+                    sched.gFree = Arrays.copyOf(sched.gFree, Math.max(sched.gFree.length * 2, gs + move));
                 }
-                sched.gFreeSize = sched.gFreeSize + moved;
+                System.arraycopy(pp.gFree, keep, sched.gFree, gs, move);
+                sched.gFreeSize = gs + move;
             } finally {
                 sched.gFreeLock.unlock();
             }
+            Arrays.fill(pp.gFree, keep, n, null);
+            n = keep;
         }
+        pp.gFreeSize = n;
     }
 
-    /** Go: gfget. Takes a dead G from pp's list, refilling it with up to 32 from the global list. */
+    private static void gfreeGlobalPush(P unused, G gp) {
+        int gs = sched.gFreeSize;
+        if (gs == sched.gFree.length) {
+            sched.gFree = Arrays.copyOf(sched.gFree, gs * 2);
+        }
+        sched.gFree[gs] = gp;
+        sched.gFreeSize = gs + 1;
+    }
+
+    /** Go: gfget. Takes a dead G from pp's stack, refilling it with up to 32 from the global stack. */
     static G gfget(P pp) {
         if (pp == null) {
             if (sched.gFreeSize == 0) {
@@ -979,40 +1016,41 @@ public final class Proc {
             }
             sched.gFreeLock.lock();
             try {
-                G gp = sched.gFree;
-                if (gp != null) {
-                    sched.gFree = gp.schedlink;
-                    sched.gFreeSize = sched.gFreeSize - 1;
-                    gp.schedlink = null;
+                int gs = sched.gFreeSize;
+                if (gs == 0) {
+                    return null;
                 }
+                G gp = sched.gFree[gs - 1];
+                sched.gFree[gs - 1] = null;
+                sched.gFreeSize = gs - 1;
                 return gp;
             } finally {
                 sched.gFreeLock.unlock();
             }
         }
-        if (pp.gFree == null && sched.gFreeSize != 0) {
+        int n = pp.gFreeSize;
+        if (n == 0) {
+            if (sched.gFreeSize == 0) {
+                return null;
+            }
             sched.gFreeLock.lock();
             try {
-                int moved = 0;
-                while (pp.gFreeSize < 32 && sched.gFree != null) {
-                    G gp = sched.gFree;
-                    sched.gFree = gp.schedlink;
-                    gp.schedlink = pp.gFree;
-                    pp.gFree = gp;
-                    pp.gFreeSize++;
-                    moved++;
-                }
-                sched.gFreeSize = sched.gFreeSize - moved;
+                int gs = sched.gFreeSize;
+                int move = Math.min(32, gs);
+                System.arraycopy(sched.gFree, gs - move, pp.gFree, 0, move);
+                Arrays.fill(sched.gFree, gs - move, gs, null);
+                sched.gFreeSize = gs - move;
+                n = move;
             } finally {
                 sched.gFreeLock.unlock();
             }
+            if (n == 0) {
+                return null;
+            }
         }
-        G gp = pp.gFree;
-        if (gp != null) {
-            pp.gFree = gp.schedlink;
-            pp.gFreeSize--;
-            gp.schedlink = null;
-        }
+        G gp = pp.gFree[--n];
+        pp.gFree[n] = null;
+        pp.gFreeSize = n;
         return gp;
     }
 
@@ -1244,30 +1282,20 @@ public final class Proc {
      * the ring in order) and its dead Gs to the global list. sched.lock held, world stopped.
      */
     private static void pdestroy(P pp, P into, M mp) {
-        int[] n = new int[1];
-        G list = pp.runqdrain(n);
+        G[] gs = new G[pp.runqsize() + 1];
+        int n = pp.runqdrain(gs);
         // Push in reverse onto the head, so the global queue starts with runnext, then the ring.
-        G[] gs = new G[n[0]];
-        for (int i = 0; i < gs.length; i++) {
-            gs[i] = list;
-            list = list.schedlink;
-        }
-        for (int i = gs.length - 1; i >= 0; i--) {
+        for (int i = n - 1; i >= 0; i--) {
             sched.globrunqputhead(gs[i]);
         }
         // (timers: move pp's timers to `into`; the timers issue.)
         sched.gFreeLock.lock();
         try {
-            int moved = 0;
-            while (pp.gFree != null) {
-                G gp = pp.gFree;
-                pp.gFree = gp.schedlink;
-                gp.schedlink = sched.gFree;
-                sched.gFree = gp;
-                moved++;
+            for (int i = 0; i < pp.gFreeSize; i++) {
+                gfreeGlobalPush(null, pp.gFree[i]);
+                pp.gFree[i] = null;
             }
             pp.gFreeSize = 0;
-            sched.gFreeSize = sched.gFreeSize + moved;
         } finally {
             sched.gFreeLock.unlock();
         }

@@ -16,11 +16,8 @@ final class Sched {
     /** The scheduler lock (Go: sched.lock). */
     final Lock lock = new Lock();
 
-    // ---- global run queue: an unbounded FIFO through g.schedlink; protected by lock
-    G runqhead;
-    G runqtail;
-    /** Length of the global queue; written under lock, read racily as a hint (volatile). */
-    volatile int runqsize;
+    /** The global run queue (Go: sched.runq); protected by lock, size also read racily as a hint. */
+    final GQueue runq = new GQueue();
 
     // ---- idle Ps; protected by lock (npidle is also read without it)
     P pidle;
@@ -48,9 +45,10 @@ final class Sched {
     /** Goroutine ids (Go: goidgen); per-P batches of 16 are taken from here. */
     final AtomicLong goidgen = new AtomicLong();
 
-    // ---- dead Gs shared between Ps (Go: sched.gFree); protected by gFreeLock
+    // ---- dead Gs shared between Ps (Go: sched.gFree), a stack of references; protected by gFreeLock
     final Lock gFreeLock = new Lock();
-    G gFree;
+    G[] gFree = new G[256];
+    /** Written under gFreeLock, read racily by gcount. */
     volatile int gFreeSize;
 
     // ---- stop the world; stopwait is protected by lock
@@ -65,98 +63,70 @@ final class Sched {
 
     private Sched() {}
 
+    /** Scratch for globrunqgetbatch; protected by lock. */
+    private final G[] batchbuf = new G[128];
+
+    /** Length of the global queue (a racy hint unless lock is held). */
+    int runqsize() {
+        return runq.size;
+    }
+
     /** Go: globrunqput. Puts gp at the tail of the global queue. sched.lock must be held. */
     void globrunqput(G gp) {
         assert lock.held();
-        gp.schedlink = null;
-        if (runqtail != null) {
-            runqtail.schedlink = gp;
-        } else {
-            runqhead = gp;
-        }
-        runqtail = gp;
-        runqsize = runqsize + 1;
+        runq.put(gp);
     }
 
     /** Go: globrunqputhead. Puts gp at the head of the global queue. sched.lock must be held. */
     void globrunqputhead(G gp) {
         assert lock.held();
-        gp.schedlink = runqhead;
-        runqhead = gp;
-        if (runqtail == null) {
-            runqtail = gp;
-        }
-        runqsize = runqsize + 1;
+        runq.putHead(gp);
     }
 
-    /**
-     * Go: globrunqputbatch. Appends a list of n Gs (head..tail linked by schedlink).
-     * sched.lock must be held.
-     */
-    void globrunqputbatch(G head, G tail, int n) {
+    /** Go: globrunqputbatch. Appends batch[0..n) in order. sched.lock must be held. */
+    void globrunqputbatch(G[] batch, int n) {
         assert lock.held();
-        tail.schedlink = null;
-        if (runqtail != null) {
-            runqtail.schedlink = head;
-        } else {
-            runqhead = head;
-        }
-        runqtail = tail;
-        runqsize = runqsize + n;
+        runq.putBatch(batch, 0, n);
     }
 
     /** Pops the head of the global queue, or null. sched.lock must be held. */
     G globrunqpop() {
-        G gp = runqhead;
-        if (gp != null) {
-            runqhead = gp.schedlink;
-            if (runqhead == null) {
-                runqtail = null;
-            }
-            gp.schedlink = null;
-            runqsize = runqsize - 1;
-        }
-        return gp;
+        return runq.pop();
     }
 
     /** Go: globrunqget. Takes one G from the global queue. sched.lock must be held. */
     G globrunqget() {
         assert lock.held();
-        return globrunqpop();
+        return runq.pop();
     }
 
     /**
-     * Go: globrunqgetbatch. Takes {@code min(128, size, size/gomaxprocs + 1, room)} Gs: returns the
-     * first and puts the rest on pp's ring. sched.lock must be held.
+     * Go: globrunqgetbatch. Takes {@code min(128, size, size/gomaxprocs + 1, half pp's ring)} Gs:
+     * returns the first and puts the rest on pp's ring (which the caller owns and is empty).
+     * sched.lock must be held.
      */
     G globrunqgetbatch(P pp, int gomaxprocs) {
         assert lock.held();
-        int size = runqsize;
+        int size = runq.size;
         if (size == 0) {
             return null;
         }
         int n = Math.min(size, size / gomaxprocs + 1);
-        n = Math.min(n, 128);
+        n = Math.min(n, batchbuf.length);
         n = Math.min(n, pp.runqsize() / 2); // Go: the batch must fit in half the local ring
         if (n < 1) {
             n = 1;
         }
-        G gp = globrunqpop();
-        n--;
-        if (n > 0) {
-            G head = runqhead;
-            G last = head;
-            for (int i = 1; i < n; i++) {
-                last = last.schedlink;
+        n = runq.popBatch(batchbuf, n);
+        G gp = batchbuf[0];
+        int put = pp.runqputbatch(batchbuf, 1, n - 1);
+        if (put < n - 1) {
+            // Only if the caller's ring was not empty: give the rest back, in order, at the head.
+            for (int i = n - 1; i > put; i--) {
+                runq.putHead(batchbuf[i]);
             }
-            runqhead = last.schedlink;
-            if (runqhead == null) {
-                runqtail = null;
-            }
-            last.schedlink = null;
-            runqsize = runqsize - n;
-            pp.runqputbatch(head, n);
         }
+        java.util.Arrays.fill(batchbuf, 0, n, null);
         return gp;
     }
 

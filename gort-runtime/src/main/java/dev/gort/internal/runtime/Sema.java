@@ -53,7 +53,7 @@ final class Sema {
             // Woken by release, which handed us the unit.
             return;
         }
-        w.thread = Thread.currentThread();
+        w.thread = Proc.carrier();
         lock.unlock();
         boolean interrupted = false;
         while (!w.granted) {

@@ -115,11 +115,11 @@ class RunqTest {
                 pp.runqput(gp, false);
             }
             assertEquals(size, pp.runqlen());
-            assertEquals(0, sched.runqsize);
+            assertEquals(0, sched.runqsize());
             G extra = g();
             put.add(extra);
             pp.runqput(extra, false);
-            assertEquals(size / 2 + 1, sched.runqsize, "half the ring plus the new G");
+            assertEquals(size / 2 + 1, sched.runqsize(), "half the ring plus the new G");
             assertEquals(size / 2, pp.runqlen());
             List<G> global = drainGlobalList();
             // The oldest half went to global, in order, followed by the new G.
@@ -275,7 +275,7 @@ class RunqTest {
                 G first = sched.globrunqgetbatch(pp, procs);
                 assertTrue(first != null);
                 assertEquals(want - 1, pp.runqlen(), "batch for n=" + n + " procs=" + procs);
-                assertEquals(n - want, sched.runqsize);
+                assertEquals(n - want, sched.runqsize());
             } finally {
                 sched.lock.unlock();
             }
