@@ -13,8 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code goparkunlock}: a goroutine takes the lock, enqueues itself on a wait list and parks; the M
  * then releases the lock from its scheduler loop after the continuation has yielded
  * ({@link Proc#gopark}). That hand-over is why this cannot be a {@code synchronized} block: the
- * unlock happens outside the frame that locked. Both halves run on the same M, so the owner is the
- * M's thread.
+ * unlock happens outside the frame that locked. Both halves run on the same M.
  *
  * <p>Why not a j.u.c lock: those read {@code Thread.currentThread()} inside code that may be
  * inlined into a goroutine's frame, where the JIT may reuse a value read before the goroutine moved
@@ -30,8 +29,6 @@ import java.util.concurrent.locks.LockSupport;
 final class Lock {
     /** 0 free, 1 held; atomic (STATE). */
     private volatile int state;
-    /** The owning thread while held; written by the owner only (for held() and misuse checks). */
-    private Thread owner;
     /** Parked lockers, in arrival order; touched only on contention. */
     private final ConcurrentLinkedQueue<Thread> waiters = new ConcurrentLinkedQueue<>();
 
@@ -40,13 +37,11 @@ final class Lock {
 
     void lock() {
         if (STATE.compareAndSet(this, 0, 1)) {
-            owner = Proc.carrier();
             return;
         }
         for (int i = 0; i < SPINS; i++) {
             Thread.onSpinWait();
             if (state == 0 && STATE.compareAndSet(this, 0, 1)) {
-                owner = Proc.carrier();
                 return;
             }
         }
@@ -55,7 +50,6 @@ final class Lock {
         for (;;) {
             if (state == 0 && STATE.compareAndSet(this, 0, 1)) {
                 waiters.remove(me);
-                owner = me;
                 return;
             }
             LockSupport.park(this);
@@ -63,10 +57,9 @@ final class Lock {
     }
 
     void unlock() {
-        if (state == 0 || owner != Proc.carrier()) {
+        if (state == 0) {
             throw Proc.fatal("unlock of unlocked lock");
         }
-        owner = null;
         state = 0; // volatile store, then read waiters (pairs with add-then-check in lock)
         Thread t = waiters.peek();
         if (t != null) {
@@ -74,9 +67,12 @@ final class Lock {
         }
     }
 
-    /** Go: assertLockHeld. */
+    /**
+     * Go: assertLockHeld, weakened: whether someone holds the lock. Ownership is not recorded, to
+     * keep the uncontended path to one CAS each way (Go's lock_futex keeps no owner either).
+     */
     boolean held() {
-        return state == 1 && owner == Proc.carrier();
+        return state == 1;
     }
 
     private static final VarHandle STATE;

@@ -117,6 +117,9 @@ final class Sched {
         if (n < 1) {
             n = 1;
         }
+        if (n == 1) {
+            return runq.pop();
+        }
         n = runq.popBatch(batchbuf, n);
         G gp = batchbuf[0];
         int put = pp.runqputbatch(batchbuf, 1, n - 1);
