@@ -49,6 +49,12 @@ class GomaxprocsTest {
                 stop[0] = true;
             }
             workers.await();
+            // Counts of goroutines created on Ps that were later removed must not be lost.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (Go.numGoroutine() != 1 && System.nanoTime() < deadline) {
+                Go.gosched();
+            }
+            assertEquals(1, Go.numGoroutine(), "only the main goroutine is left");
         });
         assertTrue(spawned.get() > 0);
         assertEquals(spawned.get(), ran.get(), "every goroutine of a removed P still ran");

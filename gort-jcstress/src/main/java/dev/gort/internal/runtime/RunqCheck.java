@@ -70,7 +70,7 @@ final class RunqCheck {
     /** The thief's part: steal from victim as the owner of thief, then run its own ring dry. */
     static void stealAndDrain(P thief, P victim, boolean stealRunNextG, Taken out) {
         out.add(thief.runqsteal(victim, stealRunNextG));
-        for (G gp; (gp = thief.runqget()) != null; ) {
+        for (G gp; (gp = (G) thief.runqget()) != null; ) {
             out.add(gp);
         }
     }
@@ -84,8 +84,12 @@ final class RunqCheck {
             gs = new G[capacity];
         }
 
-        /** Records gp; null (nothing taken) is ignored. */
-        void add(G gp) {
+        /**
+         * Records a taken entry; null (nothing taken) is ignored. Queue entries are Objects (a G or
+         * a not-yet-started goroutine's function); these tests queue only Gs.
+         */
+        void add(Object x) {
+            G gp = (G) x;
             if (gp != null) {
                 if (n < gs.length) {
                     gs[n] = gp;
@@ -144,7 +148,7 @@ final class RunqCheck {
         int drain(P pp) {
             int n = 0;
             for (int i = 0; i < DRAIN_LIMIT; i++) {
-                G gp = pp.runqget();
+                G gp = (G) pp.runqget();
                 if (gp == null && pp.runqempty()) {
                     return n;
                 }
@@ -167,7 +171,7 @@ final class RunqCheck {
             int nothers = 0;
             sched.lock.lock();
             try {
-                for (G gp; (gp = sched.globrunqpop()) != null; ) {
+                for (G gp; (gp = (G) sched.globrunqpop()) != null; ) {
                     if (mine(gp)) {
                         see(gp);
                         n++;

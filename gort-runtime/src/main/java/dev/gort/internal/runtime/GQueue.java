@@ -3,8 +3,9 @@ package dev.gort.internal.runtime;
 import java.util.Arrays;
 
 /**
- * An unbounded FIFO of Gs kept as a growable ring of references (Go: {@code gQueue}, the global
- * run queue).
+ * An unbounded FIFO of run-queue entries kept as a growable ring of references (Go:
+ * {@code gQueue}, the global run queue). An entry is a G, or the function of a goroutine that has
+ * not started yet (see {@link Proc#newproc}).
  *
  * <p>Why not Go's intrusive list through {@code g.schedlink}: moving a batch of n Gs out of a
  * linked list means reading n G objects, which another core wrote last (cold cache lines), while
@@ -15,7 +16,7 @@ import java.util.Arrays;
  * {@link #size} is also read racily as a hint, hence volatile.
  */
 final class GQueue {
-    private G[] buf = new G[1024];
+    private Object[] buf = new Object[1024];
     /** Index of the head element. */
     private int head;
     /** Number of elements; written under the owner's lock, read racily as a hint. */
@@ -29,7 +30,7 @@ final class GQueue {
         while (cap < need) {
             cap <<= 1;
         }
-        G[] n = new G[cap];
+        Object[] n = new Object[cap];
         int s = size;
         int first = Math.min(s, buf.length - head);
         System.arraycopy(buf, head, n, 0, first);
@@ -38,14 +39,14 @@ final class GQueue {
         head = 0;
     }
 
-    void put(G gp) {
+    void put(Object gp) {
         int s = size;
         grow(s + 1);
         buf[(head + s) & (buf.length - 1)] = gp;
         size = s + 1;
     }
 
-    void putHead(G gp) {
+    void putHead(Object gp) {
         int s = size;
         grow(s + 1);
         head = (head - 1) & (buf.length - 1);
@@ -54,7 +55,7 @@ final class GQueue {
     }
 
     /** Appends src[off .. off+n) in order. */
-    void putBatch(G[] src, int off, int n) {
+    void putBatch(Object[] src, int off, int n) {
         int s = size;
         grow(s + n);
         int mask = buf.length - 1;
@@ -65,12 +66,12 @@ final class GQueue {
         size = s + n;
     }
 
-    G pop() {
+    Object pop() {
         int s = size;
         if (s == 0) {
             return null;
         }
-        G gp = buf[head];
+        Object gp = buf[head];
         buf[head] = null;
         head = (head + 1) & (buf.length - 1);
         size = s - 1;
@@ -78,7 +79,7 @@ final class GQueue {
     }
 
     /** Removes up to n Gs from the head into dst[0 .. k); returns k. */
-    int popBatch(G[] dst, int n) {
+    int popBatch(Object[] dst, int n) {
         int s = size;
         n = Math.min(n, s);
         int first = Math.min(n, buf.length - head);

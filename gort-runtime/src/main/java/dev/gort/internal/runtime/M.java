@@ -16,6 +16,8 @@ final class M extends Thread {
 
     /** The G running on this M now, or null while the M runs scheduler code (Go: curg). */
     G curg;
+    /** curg's continuation while it runs (see Proc.execute for why it is not in the G). */
+    Object curcont;
     /** The attached P, or null (Go: m.p). Read racily by sysmon and traces. */
     volatile P p;
     /** The P to acquire when woken (Go: nextp); written by the waker before notewakeup. */

@@ -64,20 +64,30 @@ final class P {
     int sysmonSyscalltick;
     long sysmonSyscallwhen;
 
-    /** The ring; slots written by the owner only, read by any consumer (see class comment). */
-    final G[] runq;
+    /**
+     * The ring; slots written by the owner only, read by any consumer (see class comment). An entry
+     * is a G, or the Runnable of a goroutine that has not started yet (Proc.newproc).
+     */
+    final Object[] runq;
     private final int runqmask;
     /** Next slot to consume; atomic (RUNQHEAD), advanced by CAS by any consumer. */
     volatile int runqhead;
     /** Next slot to fill; store-release by the owner only (RUNQTAIL). */
     volatile int runqtail;
-    /** The G to run next, inheriting the time slice; atomic (RUNNEXT). */
-    volatile G runnext;
+    /** The entry to run next, inheriting the time slice; atomic (RUNNEXT). */
+    volatile Object runnext;
 
     /** Dead Gs ready for reuse, a stack of references (Go: p.gFree); owner only. */
     final G[] gFree = new G[64];
     /** Owner writes (release), gcount reads racily. */
     volatile int gFreeSize;
+
+    /**
+     * Goroutines created on this P without a G yet, and such goroutines started (given a G) on
+     * this P; owner writes, gcount reads racily. See Proc.newproc.
+     */
+    volatile long pendingCreated;
+    volatile long pendingStarted;
 
     /** Batch of goroutine ids (Go: goidcache, goidcacheend); owner only. */
     long goidcache;
@@ -96,9 +106,9 @@ final class P {
             throw new IllegalArgumentException("runq size must be a power of two >= 2: " + size);
         }
         this.id = id;
-        this.runq = new G[size];
+        this.runq = new Object[size];
         this.runqmask = size - 1;
-        this.slowbuf = new G[size / 2 + 1];
+        this.slowbuf = new Object[size / 2 + 1];
         this.status = _Pgcstop;
     }
 
@@ -114,7 +124,7 @@ final class P {
         for (;;) {
             int head = (int) RUNQHEAD.getAcquire(this);
             int tail = (int) RUNQTAIL.getAcquire(this);
-            G next = runnext;
+            Object next = runnext;
             if (tail == (int) RUNQTAIL.getAcquire(this)) {
                 return head == tail && next == null;
             }
@@ -138,9 +148,9 @@ final class P {
      * runnext to the tail of the ring. A full ring spills half of itself to the global queue.
      * Executed only by the owner P.
      */
-    void runqput(G gp, boolean next) {
+    void runqput(Object gp, boolean next) {
         if (next) {
-            G oldnext;
+            Object oldnext;
             do {
                 oldnext = runnext;
             } while (!RUNNEXT.compareAndSet(this, oldnext, gp));
@@ -168,12 +178,12 @@ final class P {
      * Go: runqputslow. Moves half the ring plus gp to the global queue. Returns false if consumers
      * moved the head meanwhile (then the ring has room). Executed only by the owner P.
      */
-    private boolean runqputslow(G gp, int h, int t) {
+    private boolean runqputslow(Object gp, int h, int t) {
         int n = (t - h) / 2;
         if (n != runq.length / 2) {
             throw Proc.fatal("runqputslow: queue is not full");
         }
-        G[] batch = slowbuf;
+        Object[] batch = slowbuf;
         for (int i = 0; i < n; i++) {
             batch[i] = runq[(h + i) & runqmask];
         }
@@ -193,13 +203,13 @@ final class P {
     }
 
     /** Scratch for runqputslow: half the ring plus one; owner only. */
-    private final G[] slowbuf;
+    private final Object[] slowbuf;
 
     /**
      * Go: runqputbatch. Puts src[off .. off+n) on the local ring, as many as fit; returns how many.
      * Executed only by the owner P (or by whoever just took this P off the idle list).
      */
-    int runqputbatch(G[] src, int off, int n) {
+    int runqputbatch(Object[] src, int off, int n) {
         int h = (int) RUNQHEAD.getAcquire(this);
         int t = runqtail;
         int room = runq.length - (t - h);
@@ -217,8 +227,8 @@ final class P {
      * Go: runqget. Takes runnext first (then {@link #runqgetInherit} is true: the G inherits the
      * time slice), else the head of the ring. Executed only by the owner P.
      */
-    G runqget() {
-        G next = runnext;
+    Object runqget() {
+        Object next = runnext;
         // If runnext is set and the CAS fails, a stealer took it; the ring may still have work.
         if (next != null && RUNNEXT.compareAndSet(this, next, null)) {
             runqgetInherit = true;
@@ -231,7 +241,7 @@ final class P {
             if (t == h) {
                 return null;
             }
-            G gp = runq[h & runqmask];
+            Object gp = runq[h & runqmask];
             if (RUNQHEAD.compareAndSet(this, h, h + 1)) { // cas-release, commits consume
                 return gp;
             }
@@ -243,9 +253,9 @@ final class P {
      * order) and returns the count; out must hold runqsize()+1. Used when a P is destroyed.
      * Executed only by the owner, or with the world stopped.
      */
-    int runqdrain(G[] out) {
+    int runqdrain(Object[] out) {
         int n = 0;
-        G next = runnext;
+        Object next = runnext;
         if (next != null && RUNNEXT.compareAndSet(this, next, null)) {
             out[n++] = next;
         }
@@ -255,7 +265,7 @@ final class P {
             if (t == h) {
                 break;
             }
-            G gp = runq[h & runqmask];
+            Object gp = runq[h & runqmask];
             if (RUNQHEAD.compareAndSet(this, h, h + 1)) {
                 out[n++] = gp;
             }
@@ -270,7 +280,7 @@ final class P {
      * so that its owner can run runnext itself (Go sleeps 3 us: a channel hand-off takes ~50 ns).
      * Executed by any P (the thief).
      */
-    int runqgrab(G[] batch, int batchHead, boolean stealRunNextG) {
+    int runqgrab(Object[] batch, int batchHead, boolean stealRunNextG) {
         int bmask = batch.length - 1;
         for (;;) {
             int h = (int) RUNQHEAD.getAcquire(this); // acquire: synchronize with other consumers
@@ -279,7 +289,7 @@ final class P {
             n = n - n / 2;
             if (n == 0) {
                 if (stealRunNextG) {
-                    G next = runnext;
+                    Object next = runnext;
                     if (next != null) {
                         if (status == _Prunning) {
                             // Go: usleep(3). parkNanos, like usleep, is subject to the OS timer slack.
@@ -313,15 +323,20 @@ final class P {
      * Go: runqsteal. Steals half of {@code p2}'s ring into this P's ring and returns one of the
      * stolen Gs to run now (the last one), or null. Executed only by the owner P (the thief).
      */
-    G runqsteal(P p2, boolean stealRunNextG) {
+    Object runqsteal(P p2, boolean stealRunNextG) {
         int t = runqtail;
         int n = p2.runqgrab(runq, t, stealRunNextG);
         if (n == 0) {
             return null;
         }
         n--;
-        G gp = runq[(t + n) & runqmask];
+        Object gp = runq[(t + n) & runqmask];
         runq[(t + n) & runqmask] = null;
+        if (n > 0) {
+            int first = Math.min(n, runq.length - (t & runqmask));
+            G.touch(runq, t & runqmask, first);
+            G.touch(runq, 0, n - first);
+        }
         if (n == 0) {
             return gp;
         }
@@ -349,7 +364,7 @@ final class P {
             STATUS = l.findVarHandle(P.class, "status", int.class);
             RUNQHEAD = l.findVarHandle(P.class, "runqhead", int.class);
             RUNQTAIL = l.findVarHandle(P.class, "runqtail", int.class);
-            RUNNEXT = l.findVarHandle(P.class, "runnext", G.class);
+            RUNNEXT = l.findVarHandle(P.class, "runnext", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -219,12 +219,40 @@ public final class Proc {
      * Go: newproc / newproc1. Creates a goroutine running {@code fn} and puts it in the current P's
      * runnext (so it runs soon, in the creator's time slice), kicking the old runnext to the ring;
      * from a plain thread, on the global queue. Then wakes an M if a P is idle.
+     *
+     * <p>Deviation from Go: an ordinary goroutine is queued as its bare function, and becomes a G
+     * (from the running M's own dead-G cache, with the next goid) when an M first runs it
+     * ({@link #materialize}). Why: with many goroutines queued, a G per queued goroutine means a
+     * cold G object written by the creating core and read by another one, and a GC barrier on
+     * each reference stored into a recycled G; the bare function costs one queue slot. Everything
+     * the scheduler does with queue entries is unchanged. Such goroutines are counted by
+     * numGoroutine; dumps cannot list them (they have no id or stack yet) and say how many there
+     * are. The main goroutine and runtime goroutines get their G at once.
      */
-    static G newproc(Runnable fn, boolean system) {
-        return newproc(fn, system, null);
+    static void newproc(Runnable fn, boolean system) {
+        if (system) {
+            newproc(fn, true, null);
+            return;
+        }
+        ensureStarted();
+        M mp = getm();
+        P pp = mp != null ? mp.p : null;
+        if (pp != null && pp.m == mp) {
+            pp.pendingCreated = pp.pendingCreated + 1; // owner-only writer
+            pp.runqput(fn, true);
+        } else {
+            sched.pendingCreated.incrementAndGet();
+            sched.lock.lock();
+            try {
+                sched.globrunqput(fn);
+            } finally {
+                sched.lock.unlock();
+            }
+        }
+        wakep();
     }
 
-    /** newproc for the main goroutine of a Go.main call, which reports its end to {@code main}. */
+    /** newproc with a G made at once: the main goroutine of a Go.main call, runtime goroutines. */
     static G newproc(Runnable fn, boolean system, MainRun main) {
         ensureStarted();
         M mp = getm();
@@ -232,22 +260,17 @@ public final class Proc {
         if (pp != null && pp.m != mp) {
             pp = null; // the M is in a syscall and its P may be gone: treat like a plain thread
         }
-        G newg = gfget(pp);
-        if (newg == null) {
-            newg = malg();
-        }
-        newg.fn = fn;
-        // The continuation is made by execute when the G first runs: a queued G is then just this
-        // small object, and a goroutine that finishes without parking leaves only young garbage.
-        newg.goid = newgoid(pp);
-        G callergp = mp != null ? mp.curg : null;
-        newg.parentGoid = callergp != null ? callergp.goid : 0;
-        newg.system = system;
-        newg.main = main;
+        G newg = newg(pp, fn);
         if (system) {
+            newg.system = true;
             sched.ngsys.incrementAndGet();
         }
-        newg.casgstatus(_Gdead, _Grunnable);
+        if (main != null) {
+            newg.main = main;
+        }
+        // Dead -> runnable. A dead G is reachable only by its owner (it came off our free list or
+        // was just made) and dumps skip dead Gs, so a release store does what Go's CAS does here.
+        newg.setStatusRelease(_Grunnable);
         if (pp != null) {
             pp.runqput(newg, true);
         } else {
@@ -260,6 +283,31 @@ public final class Proc {
         }
         wakep();
         return newg;
+    }
+
+    /** Go: the first half of newproc1. A dead G, from pp's cache or new, set up to run fn. */
+    private static G newg(P pp, Runnable fn) {
+        G newg = gfget(pp);
+        if (newg == null) {
+            newg = malg();
+        }
+        newg.fn = fn;
+        // The continuation is made by execute when the G first runs.
+        newg.goid = newgoid(pp);
+        return newg;
+    }
+
+    /**
+     * Gives a not-yet-started goroutine (a bare function taken from a run queue) its G, on the M
+     * about to run it. The G comes from this P's dead-G cache: usually the one the previous
+     * goroutine on this M just left, still in this core's cache.
+     */
+    private static G materialize(M mp, Runnable fn) {
+        P pp = mp.p;
+        G gp = newg(pp, fn);
+        gp.setStatusRelease(_Grunnable);
+        pp.pendingStarted = pp.pendingStarted + 1; // owner-only writer
+        return gp;
     }
 
     /** Go: malg + allgadd. A fresh G, published in allgs as _Gdead. */
@@ -401,7 +449,8 @@ public final class Proc {
                 if (mp.spinning && pp != null && !pp.runqempty()) {
                     throw fatal("schedule: spinning with local work");
                 }
-                gp = findRunnable(mp); // blocks until work is available
+                Object x = findRunnable(mp); // blocks until work is available
+                gp = x instanceof G g ? g : materialize(mp, (Runnable) x);
                 inheritTime = mp.inheritTime;
                 // This M is about to run a G: if it was spinning, let another M spin.
                 if (mp.spinning) {
@@ -419,14 +468,20 @@ public final class Proc {
      * only counts new slices, so sysmon preempts a runnext chain as a unit.
      */
     private static void execute(M mp, G gp, boolean inheritTime) {
-        if (gp.cont == null) {
-            gp.cont = Cont.make(gp);
-        }
+        // The running continuation is kept in the M, and stored into the G only if the G yields
+        // (runG). Why: a recycled G is usually an old-generation object, and storing a reference
+        // to a young continuation into it costs a GC card-marking barrier and later refinement;
+        // a goroutine that runs to completion without parking then never pays it.
+        Object c = gp.cont;
+        mp.curcont = c != null ? c : Cont.make(gp);
         mp.curg = gp;
-        gp.m = mp;
         gp.casgstatus(_Grunnable, _Grunning);
-        gp.waitsince = 0;
-        gp.preempt = false;
+        if (gp.waitsince != 0) {
+            gp.waitsince = 0;
+        }
+        if (gp.preempt) {
+            gp.preempt = false;
+        }
         if (!inheritTime) {
             P pp = mp.p;
             pp.schedtick = pp.schedtick + 1; // owner-only writer
@@ -439,11 +494,15 @@ public final class Proc {
      */
     private static G runG(M mp, G gp) {
         mp.mcallop = MCALL_NONE;
-        Object c = gp.cont;
+        Object c = mp.curcont;
         Cont.run(c);
+        mp.curcont = null;
         if (Cont.isDone(c)) {
             goexit0(mp, gp);
             return null;
+        }
+        if (gp.cont != c) {
+            gp.cont = c; // it yielded: the G must carry its continuation until it runs again
         }
         switch (mp.mcallop) {
             case MCALL_PARK:
@@ -463,7 +522,6 @@ public final class Proc {
     /** Go: dropg. Unlinks the M and its current G. */
     private static void dropg(M mp, G gp) {
         mp.curg = null;
-        gp.m = null;
     }
 
     /** Go: park_m. The G has yielded: mark it waiting, then run the unlock function. */
@@ -508,15 +566,30 @@ public final class Proc {
         MainRun main = gp.main;
         boolean system = gp.system;
         gp.casgstatus(_Grunning, _Gdead);
-        gp.m = null;
-        gp.lockedm = null;
+        // Clear only what is set: the G's cache line is hot, and each skipped store is a skipped
+        // GC barrier.
+        if (gp.lockedm != null) {
+            gp.lockedm = null;
+        }
         gp.fn = null;
-        gp.cont = null; // one-shot: the next run of this G gets a new continuation
-        gp.waitreason = WaitReason.zero;
-        gp.param = null;
-        gp.main = null;
-        gp.system = false;
-        gp.preempt = false;
+        if (gp.cont != null) {
+            gp.cont = null; // one-shot: the next run of this G gets a new continuation
+        }
+        if (gp.waitreason != WaitReason.zero) {
+            gp.waitreason = WaitReason.zero;
+        }
+        if (gp.param != null) {
+            gp.param = null;
+        }
+        if (main != null) {
+            gp.main = null;
+        }
+        if (system) {
+            gp.system = false;
+        }
+        if (gp.preempt) {
+            gp.preempt = false;
+        }
         dropg(mp, gp);
         gfput(mp.p, gp);
         if (system) {
@@ -534,7 +607,7 @@ public final class Proc {
      * the M when there is none. Returns with a P (maybe another one than it came with). Sets
      * {@code mp.inheritTime}.
      */
-    static G findRunnable(M mp) {
+    static Object findRunnable(M mp) {
         top:
         for (;;) {
             P pp = mp.p;
@@ -547,7 +620,7 @@ public final class Proc {
             // Fairness: now and then check the global queue, so two goroutines that keep respawning
             // each other in the local queue cannot starve it.
             if (pp.schedtick % 61 == 0 && sched.runqsize() > 0) {
-                G gp;
+                Object gp;
                 sched.lock.lock();
                 try {
                     gp = sched.globrunqget();
@@ -561,7 +634,7 @@ public final class Proc {
             }
 
             // Local queue.
-            G gp = pp.runqget();
+            Object gp = pp.runqget();
             if (gp != null) {
                 mp.inheritTime = pp.runqgetInherit;
                 return gp;
@@ -692,7 +765,7 @@ public final class Proc {
      * the last round may take a victim's runnext. Sets {@code mp.stealNewWork} when the caller
      * should start over (a stop-the-world is pending).
      */
-    private static G stealWork(M mp, P pp) {
+    private static Object stealWork(M mp, P pp) {
         mp.stealNewWork = false;
         final int stealTries = 4;
         for (int i = 0; i < stealTries; i++) {
@@ -718,7 +791,7 @@ public final class Proc {
                 // (timers: in the last round, run p2's expired timers here.)
                 // Idle Ps have nothing to steal; skip them without touching their queues.
                 if (!idle.read(p2.id)) {
-                    G gp = pp.runqsteal(p2, stealTimersOrRunNextG);
+                    Object gp = pp.runqsteal(p2, stealTimersOrRunNextG);
                     if (gp != null) {
                         return gp;
                     }
@@ -1079,6 +1152,7 @@ public final class Proc {
             } finally {
                 sched.gFreeLock.unlock();
             }
+            G.touch(pp.gFree, 0, n);
             if (n == 0) {
                 return null;
             }
@@ -1094,11 +1168,20 @@ public final class Proc {
      * A racy sum, as in Go.
      */
     static int gcount() {
-        int n = allglen - sched.gFreeSize - sched.ngsys.get();
+        long n = allglen - sched.gFreeSize - sched.ngsys.get() + pendingGoroutines();
         for (P pp : allp) {
             n -= pp.gFreeSize;
         }
-        return Math.max(n, 1);
+        return (int) Math.max(n, 1);
+    }
+
+    /** Goroutines created but not started yet, so without a G (see newproc). A racy sum. */
+    static long pendingGoroutines() {
+        long n = sched.pendingCreated.get() - sched.pendingStarted.get();
+        for (P pp : allp) {
+            n += pp.pendingCreated - pp.pendingStarted;
+        }
+        return Math.max(n, 0);
     }
 
     // ---------------------------------------------------------------- stop the world
@@ -1317,7 +1400,7 @@ public final class Proc {
      * the ring in order) and its dead Gs to the global list. sched.lock held, world stopped.
      */
     private static void pdestroy(P pp, P into, M mp) {
-        G[] gs = new G[pp.runqsize() + 1];
+        Object[] gs = new Object[pp.runqsize() + 1];
         int n = pp.runqdrain(gs);
         // Push in reverse onto the head, so the global queue starts with runnext, then the ring.
         for (int i = n - 1; i >= 0; i--) {
@@ -1334,6 +1417,11 @@ public final class Proc {
         } finally {
             sched.gFreeLock.unlock();
         }
+        // Keep the not-yet-started counts of a removed P (gcount sums only the live Ps).
+        sched.pendingCreated.addAndGet(pp.pendingCreated);
+        sched.pendingStarted.addAndGet(pp.pendingStarted);
+        pp.pendingCreated = 0;
+        pp.pendingStarted = 0;
         pp.m = null;
         pp.link = null;
         pp.status = _Pdead;

@@ -58,13 +58,20 @@ final class Sched {
     /** Pending GOMAXPROCS applied by startTheWorld (Go: newprocs); protected by worldsema. */
     int newprocs;
 
+    /**
+     * Not-yet-started goroutines created by plain threads, and the counts of Ps removed by
+     * procresize (see P.pendingCreated); for gcount.
+     */
+    final AtomicLong pendingCreated = new AtomicLong();
+    final AtomicLong pendingStarted = new AtomicLong();
+
     /** Runtime-internal goroutines (Go: ngsys), left out of numGoroutine. */
     final AtomicInteger ngsys = new AtomicInteger();
 
     private Sched() {}
 
     /** Scratch for globrunqgetbatch; protected by lock. */
-    private final G[] batchbuf = new G[128];
+    private final Object[] batchbuf = new Object[128];
 
     /** Length of the global queue (a racy hint unless lock is held). */
     int runqsize() {
@@ -72,30 +79,30 @@ final class Sched {
     }
 
     /** Go: globrunqput. Puts gp at the tail of the global queue. sched.lock must be held. */
-    void globrunqput(G gp) {
+    void globrunqput(Object gp) {
         assert lock.held();
         runq.put(gp);
     }
 
     /** Go: globrunqputhead. Puts gp at the head of the global queue. sched.lock must be held. */
-    void globrunqputhead(G gp) {
+    void globrunqputhead(Object gp) {
         assert lock.held();
         runq.putHead(gp);
     }
 
     /** Go: globrunqputbatch. Appends batch[0..n) in order. sched.lock must be held. */
-    void globrunqputbatch(G[] batch, int n) {
+    void globrunqputbatch(Object[] batch, int n) {
         assert lock.held();
         runq.putBatch(batch, 0, n);
     }
 
     /** Pops the head of the global queue, or null. sched.lock must be held. */
-    G globrunqpop() {
+    Object globrunqpop() {
         return runq.pop();
     }
 
     /** Go: globrunqget. Takes one G from the global queue. sched.lock must be held. */
-    G globrunqget() {
+    Object globrunqget() {
         assert lock.held();
         return runq.pop();
     }
@@ -105,7 +112,7 @@ final class Sched {
      * returns the first and puts the rest on pp's ring (which the caller owns and is empty).
      * sched.lock must be held.
      */
-    G globrunqgetbatch(P pp, int gomaxprocs) {
+    Object globrunqgetbatch(P pp, int gomaxprocs) {
         assert lock.held();
         int size = runq.size;
         if (size == 0) {
@@ -121,7 +128,8 @@ final class Sched {
             return runq.pop();
         }
         n = runq.popBatch(batchbuf, n);
-        G gp = batchbuf[0];
+        G.touch(batchbuf, 0, n);
+        Object gp = batchbuf[0];
         int put = pp.runqputbatch(batchbuf, 1, n - 1);
         if (put < n - 1) {
             // Only if the caller's ring was not empty: give the rest back, in order, at the head.

@@ -38,6 +38,13 @@ final class Traceback {
                 }
                 dumpOther(sb, gp);
             }
+            long pending = Proc.pendingGoroutines();
+            if (pending > 0) {
+                // Created but not started: they have no G, id or stack yet (see Proc.newproc).
+                sep(sb);
+                sb.append(pending).append(pending == 1 ? " goroutine" : " goroutines")
+                        .append(" [runnable, not yet started]\n");
+            }
         }
         return sb.toString();
     }

@@ -46,7 +46,7 @@ class RunqTest {
         sched.lock.lock();
         try {
             G gp;
-            while ((gp = sched.globrunqpop()) != null) {
+            while ((gp = (G) sched.globrunqpop()) != null) {
                 out.add(gp);
             }
         } finally {
@@ -144,7 +144,7 @@ class RunqTest {
         }
         Set<G> seen = new HashSet<>(drainGlobalList());
         G gp;
-        while ((gp = pp.runqget()) != null) {
+        while ((gp = (G) pp.runqget()) != null) {
             assertTrue(seen.add(gp), "G seen twice");
         }
         seen.addAll(drainGlobalList());
@@ -170,16 +170,16 @@ class RunqTest {
             }
             Set<G> taken = new HashSet<>();
             int stolen = 0;
-            G gp = thief.runqsteal(victim, true);
+            G gp = (G) thief.runqsteal(victim, true);
             if (gp != null) {
                 stolen++;
                 taken.add(gp);
-                while ((gp = thief.runqget()) != null) {
+                while ((gp = (G) thief.runqget()) != null) {
                     stolen++;
                     assertTrue(taken.add(gp), "stolen twice");
                 }
             }
-            while ((gp = victim.runqget()) != null) {
+            while ((gp = (G) victim.runqget()) != null) {
                 assertTrue(taken.add(gp), "G both stolen and left");
             }
             assertEquals(new HashSet<>(gs), taken, "every G exactly once");
@@ -198,7 +198,7 @@ class RunqTest {
             gs[i] = g();
             victim.runqput(gs[i], false);
         }
-        G gp = thief.runqsteal(victim, false);
+        G gp = (G) thief.runqsteal(victim, false);
         assertSame(gs[2], gp, "the last of the 3 stolen");
         assertSame(gs[0], thief.runqget());
         assertSame(gs[1], thief.runqget());
@@ -272,7 +272,7 @@ class RunqTest {
                     sched.globrunqput(g());
                 }
                 P pp = new P(0);
-                G first = sched.globrunqgetbatch(pp, procs);
+                Object first = sched.globrunqgetbatch(pp, procs);
                 assertTrue(first != null);
                 assertEquals(want - 1, pp.runqlen(), "batch for n=" + n + " procs=" + procs);
                 assertEquals(n - want, sched.runqsize());
@@ -316,10 +316,10 @@ class RunqTest {
         for (P t : thieves) {
             Thread th = new Thread(() -> {
                 while (!done.get() || !owner.runqempty()) {
-                    G gp = t.runqsteal(owner, true);
+                    G gp = (G) t.runqsteal(owner, true);
                     if (gp != null) {
                         taken.incrementAndGet((int) gp.goid);
-                        while ((gp = t.runqget()) != null) {
+                        while ((gp = (G) t.runqget()) != null) {
                             taken.incrementAndGet((int) gp.goid);
                         }
                     } else {
@@ -333,7 +333,7 @@ class RunqTest {
         for (int i = 0; i < total; i++) {
             owner.runqput(gs[i], (i & 3) == 0);
             if ((i & 7) == 0) {
-                G gp = owner.runqget();
+                G gp = (G) owner.runqget();
                 if (gp != null) {
                     taken.incrementAndGet((int) gp.goid);
                 }
@@ -341,7 +341,7 @@ class RunqTest {
         }
         done.set(true);
         G gp;
-        while ((gp = owner.runqget()) != null) {
+        while ((gp = (G) owner.runqget()) != null) {
             taken.incrementAndGet((int) gp.goid);
         }
         for (Thread th : ts) {
