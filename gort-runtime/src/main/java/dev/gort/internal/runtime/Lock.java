@@ -20,14 +20,17 @@ import java.util.concurrent.locks.LockSupport;
  * to another M (see {@link Proc#carrier}). Here every thread identity comes from
  * {@link Proc#carrier}.
  *
- * <p>Protocol. {@code state} is 0 (free) or 1 (held), changed by CAS. A locker that fails spins a
- * bounded number of times (Go spins too: the hold times are short, a park/unpark costs
- * microseconds), then adds itself to {@code waiters}, re-checks, and parks. The unlocker stores 0,
- * then unparks the first waiter. Each side writes, then reads the other's variable (Dekker), so a
- * waiter either sees the lock free or is unparked: no lost wake-up. A woken waiter competes again.
+ * <p>Protocol (the futex mutex of Drepper's "Futexes Are Tricky", which Go's lock_futex also
+ * follows). {@code state} is 0 (free), 1 (held, no waiters) or 2 (held, maybe waiters). A locker
+ * CASes 0 to 1; failing that it spins a bounded number of times (the hold times are short, a
+ * park/unpark costs microseconds), then joins {@code waiters} and swaps in 2 — if the old value
+ * was 0 it now holds the lock — else parks. The unlocker swaps in 0 and, only if the old value was
+ * 2, unparks the first waiter. A waiter that joined the list always swaps 2 in before parking, so
+ * an unlock after that sees 2 and wakes someone: no lost wake-up. A woken waiter swaps 2 in again
+ * (others may still wait), so the uncontended path stays one CAS to lock and one swap to unlock.
  */
 final class Lock {
-    /** 0 free, 1 held; atomic (STATE). */
+    /** 0 free, 1 held, 2 held and maybe waiters; atomic (STATE). */
     private volatile int state;
     /** Parked lockers, in arrival order; touched only on contention. */
     private final ConcurrentLinkedQueue<Thread> waiters = new ConcurrentLinkedQueue<>();
@@ -47,23 +50,22 @@ final class Lock {
         }
         Thread me = Proc.carrier();
         waiters.add(me);
-        for (;;) {
-            if (state == 0 && STATE.compareAndSet(this, 0, 1)) {
-                waiters.remove(me);
-                return;
-            }
+        while ((int) STATE.getAndSet(this, 2) != 0) {
             LockSupport.park(this);
         }
+        waiters.remove(me);
     }
 
     void unlock() {
-        if (state == 0) {
+        int old = (int) STATE.getAndSet(this, 0);
+        if (old == 0) {
             throw Proc.fatal("unlock of unlocked lock");
         }
-        state = 0; // volatile store, then read waiters (pairs with add-then-check in lock)
-        Thread t = waiters.peek();
-        if (t != null) {
-            LockSupport.unpark(t);
+        if (old == 2) {
+            Thread t = waiters.peek();
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
         }
     }
 
@@ -72,7 +74,7 @@ final class Lock {
      * keep the uncontended path to one CAS each way (Go's lock_futex keeps no owner either).
      */
     boolean held() {
-        return state == 1;
+        return state != 0;
     }
 
     private static final VarHandle STATE;

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Note {
     /** How long a sleeper spins before parking; none on one CPU, where spinning cannot help. */
-    static final long SPIN_NS = Runtime.getRuntime().availableProcessors() > 1 ? 20_000 : 0;
+    static final long SPIN_NS = Runtime.getRuntime().availableProcessors() > 1 ? Long.getLong("gort.notespin", 20_000) : 0;
 
     /** 0 = not signalled, 1 = signalled. Written by the waker, read by the sleeper. */
     private volatile int key;

@@ -441,25 +441,23 @@ public final class Proc {
      * asked when it yields. Never returns.
      */
     private static void schedule(M mp) {
-        G gp = null;
-        boolean inheritTime = false;
+        Object x = null;
         for (;;) {
-            if (gp == null) {
+            if (x == null) {
                 P pp = mp.p;
                 if (mp.spinning && pp != null && !pp.runqempty()) {
                     throw fatal("schedule: spinning with local work");
                 }
-                Object x = findRunnable(mp); // blocks until work is available
-                gp = x instanceof G g ? g : materialize(mp, (Runnable) x);
-                inheritTime = mp.inheritTime;
+                x = findRunnable(mp); // blocks until work is available
                 // This M is about to run a G: if it was spinning, let another M spin.
                 if (mp.spinning) {
                     resetspinning(mp);
                 }
             }
+            boolean inheritTime = mp.inheritTime;
+            G gp = x instanceof G g ? g : materialize(mp, (Runnable) x);
             execute(mp, gp, inheritTime);
-            gp = runG(mp, gp);
-            inheritTime = true;
+            x = runG(mp, gp); // what to run next without a findRunnable, if anything
         }
     }
 
@@ -490,9 +488,10 @@ public final class Proc {
 
     /**
      * Runs gp's continuation until it yields or ends (Go: gogo), then completes the G's request on
-     * the M (Go: the mcall'd function). Returns a G to run next without scheduling, or null.
+     * the M (Go: the mcall'd function). Returns what to run next without going through
+     * findRunnable (setting {@code mp.inheritTime}), or null.
      */
-    private static G runG(M mp, G gp) {
+    private static Object runG(M mp, G gp) {
         mp.mcallop = MCALL_NONE;
         Object c = mp.curcont;
         Cont.run(c);
@@ -509,8 +508,7 @@ public final class Proc {
                 return park_m(mp, gp);
             case MCALL_GOSCHED:
             case MCALL_PREEMPT:
-                goschedImpl(mp, gp);
-                return null;
+                return goschedImpl(mp, gp);
             case MCALL_GOYIELD:
                 goyield_m(mp, gp);
                 return null;
@@ -535,23 +533,43 @@ public final class Proc {
             mp.waitlock = null;
             if (!fn.unlock(gp, lock)) {
                 gp.casgstatus(_Gwaiting, _Grunnable);
+                mp.inheritTime = true;
                 return gp; // Go: execute(gp, true) — resume it at once, same slice
             }
         }
         return null;
     }
 
-    /** Go: goschedImpl (Gosched and preemption). The G goes to the global queue's tail. */
-    private static void goschedImpl(M mp, G gp) {
+    /**
+     * Go: goschedImpl (Gosched and preemption). The G goes to the global queue's tail.
+     *
+     * <p>Deviation: Go unlocks, calls wakep, and lets schedule find the next G; when this P has no
+     * local work, findRunnable's next step is to take from the global queue under the same lock.
+     * Gort takes that step here, in the same lock hold (one G on every 61st slice, else a batch,
+     * as findRunnable would), and calls wakep only if work is left for another P. Same order and
+     * outcome, one lock round trip instead of two, and no window in which a just-woken M takes
+     * the yielding G from under its own M. Returns the next entry to run, or null.
+     */
+    private static Object goschedImpl(M mp, G gp) {
         gp.casgstatus(_Grunning, _Grunnable);
         dropg(mp, gp);
+        P pp = mp.p;
+        Object next = null;
         sched.lock.lock();
         try {
             sched.globrunqput(gp);
+            if (!sched.gcwaiting && pp.runqempty()) {
+                // (timers: when the timers issue lands, only if none are due on this P either.)
+                next = pp.schedtick % 61 == 0 ? sched.globrunqget() : sched.globrunqgetbatch(pp, gomaxprocs);
+            }
         } finally {
             sched.lock.unlock();
         }
-        wakep();
+        if (next == null || sched.runqsize() != 0 || !pp.runqempty()) {
+            wakep();
+        }
+        mp.inheritTime = false;
+        return next;
     }
 
     /** Go: goyield_m. The G goes to the local queue's tail (not runnext, not global). */
