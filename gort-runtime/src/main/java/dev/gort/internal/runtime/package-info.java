@@ -1,0 +1,43 @@
+/**
+ * Gort's runtime: Go's {@code src/runtime} scheduler, for the JVM. Not exported by the module
+ * {@code dev.gort}; the public API in {@code dev.gort} and {@code dev.gort.sync} reaches it only
+ * through {@link dev.gort.internal.runtime.Linkname}, as Go's packages reach the runtime through
+ * {@code //go:linkname}.
+ *
+ * <h2>Files, by concern (Go's file in parentheses)</h2>
+ * <ul>
+ *   <li>{@code G} — the goroutine record and its status word (runtime2.go {@code g});
+ *       {@code WaitReason} — Go's wait-reason strings; {@code Goexit} — runtime.Goexit.</li>
+ *   <li>{@code M} — a worker thread (runtime2.go {@code m}); {@code Note} — its sleep/wake-up
+ *       (lock_futex.go {@code note}).</li>
+ *   <li>{@code P} — a processor and its lock-free local run queue (runtime2.go {@code p};
+ *       proc.go {@code runqput}...{@code runqsteal}); {@code PMask}, {@code RandomOrder}.</li>
+ *   <li>{@code Sched} — the global scheduler state (runtime2.go {@code schedt}); {@code GQueue} —
+ *       the global run queue.</li>
+ *   <li>{@code Proc} — the scheduler proper (proc.go): creation, park/ready, the M loop,
+ *       findRunnable and stealing, the spinning protocol, stop-the-world and procresize.</li>
+ *   <li>{@code Lock} — the runtime mutex (lock_futex.go); {@code Sema} — a goroutine semaphore
+ *       (sema.go).</li>
+ *   <li>{@code Traceback}, {@code Panics} — dumps, panics and fatal errors (traceback.go,
+ *       panic.go); {@code Env} — settings read at start-up (runtime1.go).</li>
+ *   <li>{@code Cont} — the only code touching {@code jdk.internal.vm.Continuation};
+ *       {@code MainRun} — one {@code Go.main} call.</li>
+ * </ul>
+ *
+ * <h2>Conventions</h2>
+ * <ul>
+ *   <li>Go's names inside ({@code runqput}, {@code findRunnable}, {@code gp}, {@code pp},
+ *       {@code mp}), so Go's source can be read beside this one; the last line of a ported
+ *       routine's comment names its Go counterpart.</li>
+ *   <li>Every shared field says what protects it: {@code sched.lock}, "owner only", "atomic"
+ *       (a VarHandle named after the field in upper case: {@code RUNQHEAD}), or immutable.</li>
+ *   <li>Memory order is stated where it is used: "load-acquire, pairs with the store-release in
+ *       runqput". AtomicInteger/volatile accesses are sequentially consistent, which the
+ *       submit-then-check and decrement-then-recheck protocols of the spinning Ms rely on.</li>
+ *   <li>Code running on a goroutine never calls {@code Thread.currentThread()}: it uses
+ *       {@code Proc.carrier()} (why is explained there).</li>
+ *   <li>Deliberate deviations from Go are marked "Deviation" at the code and listed in the
+ *       README's "Differences from Go".</li>
+ * </ul>
+ */
+package dev.gort.internal.runtime;
