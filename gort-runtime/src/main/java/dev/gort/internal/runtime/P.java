@@ -89,6 +89,10 @@ final class P {
     volatile long pendingCreated;
     volatile long pendingStarted;
 
+    /** Recycled sudogs (Go: p.sudogcache, backed by sudogbuf[128]); owner only. */
+    final Sudog[] sudogcache = new Sudog[128];
+    int sudogcacheSize;
+
     /** Batch of goroutine ids (Go: goidcache, goidcacheend); owner only. */
     long goidcache;
     long goidcacheend;

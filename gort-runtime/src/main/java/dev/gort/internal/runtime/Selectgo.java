@@ -1,0 +1,252 @@
+package dev.gort.internal.runtime;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code select} (Go: runtime/select.go {@code selectgo}, {@code sellock}, {@code selunlock},
+ * {@code selparkcommit}).
+ *
+ * <ol>
+ *   <li>Poll order: a uniformly random permutation of the cases with a non-nil channel (an
+ *       inside-out Fisher-Yates), so among ready cases each is equally likely to fire. Cases on
+ *       nil channels never fire.</li>
+ *   <li>Lock order: the same cases sorted by channel (Go sorts by hchan address, Gort by a
+ *       creation id); each distinct channel is locked once, in that order, so two selects can
+ *       never deadlock on each other's locks.</li>
+ *   <li>Pass 1, all channels locked, in poll order: the first case that can proceed now wins.
+ *       With a default case and none ready, return -1.</li>
+ *   <li>Pass 2: a sudog on every channel's queue, sharing one {@link SelectState}; park, unlocking
+ *       every channel once the goroutine has yielded.</li>
+ *   <li>Wake-up: the waker that wins {@link SelectState#tryWin} completes its case; other wakers
+ *       skip this select's sudogs. Pass 3: relock, remove the losing sudogs from their queues.</li>
+ * </ol>
+ * Sending on a closed channel panics {@code send on closed channel}, in pass 1 or after waking.
+ */
+public final class Selectgo {
+    private Selectgo() {}
+
+    /** The channels of one blocked select, for the unlock that runs after it has parked. */
+    private record Locks(Hchan[] c, int[] lockorder, int n) {}
+
+    /** Go: selparkcommit. Unlocks every distinct channel once. */
+    private static final Proc.Unlockf SELPARKCOMMIT = (gp, l) -> {
+        Locks locks = (Locks) l;
+        selunlock(locks.c, locks.lockorder, locks.n);
+        return true;
+    };
+
+    /**
+     * Go: selectgo. Case i uses channel {@code c[i]} (null: never fires), sends {@code sendv[i]}
+     * if {@code send[i]}, else receives. Returns the index of the case that fired, or -1 if none was
+     * ready and {@code block} is false. For a receive, {@code recv[0]} gets the value, or
+     * {@link Hchan#CLOSED}.
+     */
+    public static int selectgo(Hchan[] c, boolean[] send, Object[] sendv, int ncases, boolean block,
+            Object[] recv) {
+        // Poll order: inside-out Fisher-Yates over the non-nil cases.
+        int[] pollorder = new int[ncases];
+        int norder = 0;
+        M mp = Proc.getm();
+        for (int i = 0; i < ncases; i++) {
+            if (c[i] == null) {
+                continue;
+            }
+            int r = mp != null ? mp.cheaprand() : ThreadLocalRandom.current().nextInt();
+            int j = (int) (((r & 0xffffffffL) * (norder + 1)) >>> 32); // Go: cheaprandn(norder+1)
+            pollorder[norder] = pollorder[j];
+            pollorder[j] = i;
+            norder++;
+        }
+        // Lock order: by channel id (insertion sort: selects are small), duplicates adjacent.
+        int[] lockorder = new int[norder];
+        for (int k = 0; k < norder; k++) {
+            int i = pollorder[k];
+            int m = k;
+            while (m > 0 && c[lockorder[m - 1]].id > c[i].id) {
+                lockorder[m] = lockorder[m - 1];
+                m--;
+            }
+            lockorder[m] = i;
+        }
+
+        sellock(c, lockorder, norder);
+
+        // Pass 1: look for something already waiting.
+        for (int k = 0; k < norder; k++) {
+            int i = pollorder[k];
+            Hchan ch = c[i];
+            if (send[i]) {
+                if (ch.closed) {
+                    selunlock(c, lockorder, norder);
+                    throw Hchan.panic("send on closed channel");
+                }
+                Sudog sg = ch.recvq.dequeue();
+                if (sg != null) {
+                    sg.elem = sendv[i];
+                    sg.success = true;
+                    selunlock(c, lockorder, norder);
+                    sg.wake();
+                    return i;
+                }
+                if (ch.qcount < ch.dataqsiz) {
+                    ch.buf[ch.sendx] = sendv[i];
+                    if (++ch.sendx == ch.dataqsiz) {
+                        ch.sendx = 0;
+                    }
+                    ch.qcount = ch.qcount + 1;
+                    selunlock(c, lockorder, norder);
+                    return i;
+                }
+            } else {
+                Sudog sg = ch.sendq.dequeue();
+                if (sg != null) {
+                    Object v;
+                    if (ch.dataqsiz == 0) {
+                        v = sg.elem;
+                    } else {
+                        v = ch.buf[ch.recvx];
+                        ch.buf[ch.recvx] = sg.elem;
+                        if (++ch.recvx == ch.dataqsiz) {
+                            ch.recvx = 0;
+                        }
+                        ch.sendx = ch.recvx;
+                    }
+                    sg.elem = null;
+                    sg.success = true;
+                    selunlock(c, lockorder, norder);
+                    sg.wake();
+                    recv[0] = v;
+                    return i;
+                }
+                if (ch.qcount > 0) {
+                    Object v = ch.buf[ch.recvx];
+                    ch.buf[ch.recvx] = null;
+                    if (++ch.recvx == ch.dataqsiz) {
+                        ch.recvx = 0;
+                    }
+                    ch.qcount = ch.qcount - 1;
+                    selunlock(c, lockorder, norder);
+                    recv[0] = v;
+                    return i;
+                }
+                if (ch.closed) {
+                    selunlock(c, lockorder, norder);
+                    recv[0] = Hchan.CLOSED;
+                    return i;
+                }
+            }
+        }
+
+        if (!block) {
+            selunlock(c, lockorder, norder);
+            return -1;
+        }
+
+        // Pass 2: enqueue on all channels, in lock order.
+        SelectState st = new SelectState();
+        G gp = Proc.getg();
+        Thread self = gp == null ? Proc.carrier() : null;
+        Sudog[] sgs = new Sudog[ncases];
+        for (int k = 0; k < norder; k++) {
+            int i = lockorder[k];
+            Sudog sg = Sudog.acquire();
+            sg.g = gp;
+            sg.thread = self;
+            sg.c = c[i];
+            sg.sel = st;
+            sg.caseIndex = i;
+            if (send[i]) {
+                sg.elem = sendv[i];
+                c[i].sendq.enqueue(sg);
+            } else {
+                c[i].recvq.enqueue(sg);
+            }
+            sgs[i] = sg;
+        }
+
+        // Park; every channel is unlocked once we have yielded.
+        if (gp != null) {
+            int reason = ncases == 0 ? WaitReason.SelectNoCases : WaitReason.Select;
+            Proc.gopark(SELPARKCOMMIT, new Locks(c, lockorder, norder), reason);
+        } else {
+            selunlock(c, lockorder, norder);
+            boolean interrupted = false;
+            while (!st.ready) {
+                LockSupport.park(st);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        // Pass 3: dequeue from the channels that did not fire.
+        sellock(c, lockorder, norder);
+        Sudog winner = st.winner;
+        for (int k = 0; k < norder; k++) {
+            int i = lockorder[k];
+            Sudog sg = sgs[i];
+            if (sg == winner) {
+                continue;
+            }
+            if (send[i]) {
+                c[i].sendq.remove(sg);
+            } else {
+                c[i].recvq.remove(sg);
+            }
+        }
+        selunlock(c, lockorder, norder);
+        if (winner == null) {
+            throw Proc.fatal("selectgo: bad wakeup");
+        }
+        for (int k = 0; k < norder; k++) {
+            int i = lockorder[k];
+            if (sgs[i] != winner) {
+                Sudog.release(sgs[i]);
+            }
+        }
+        int i = winner.caseIndex;
+        boolean success = winner.success;
+        Object v = winner.elem;
+        Sudog.release(winner);
+        if (send[i]) {
+            if (!success) {
+                throw Hchan.panic("send on closed channel");
+            }
+        } else {
+            recv[0] = success ? v : Hchan.CLOSED;
+        }
+        return i;
+    }
+
+    /** Go: sellock. Locks each distinct channel once, in lock order. */
+    private static void sellock(Hchan[] c, int[] lockorder, int n) {
+        Hchan last = null;
+        for (int k = 0; k < n; k++) {
+            Hchan ch = c[lockorder[k]];
+            if (ch != last) {
+                last = ch;
+                ch.lock.lock();
+            }
+        }
+    }
+
+    /** Go: selunlock. Unlocks each distinct channel once, in reverse lock order. */
+    private static void selunlock(Hchan[] c, int[] lockorder, int n) {
+        for (int k = n - 1; k >= 0; k--) {
+            Hchan ch = c[lockorder[k]];
+            if (k > 0 && ch == c[lockorder[k - 1]]) {
+                continue; // a duplicate: unlock the channel at its first position only
+            }
+            ch.lock.unlock();
+        }
+    }
+
+    /** Go: block. {@code select {}}: parks forever. */
+    public static void block() {
+        selectgo(new Hchan[0], new boolean[0], new Object[0], 0, true, new Object[1]);
+    }
+}
