@@ -19,6 +19,10 @@ import java.util.NoSuchElementException;
  * }</pre>
  */
 public final class Chan<T> implements Iterable<T> {
+    static {
+        dev.gort.internal.runtime.ChanAccess.install(Chan::new);
+    }
+
     final Hchan h;
 
     private Chan(Hchan h) {

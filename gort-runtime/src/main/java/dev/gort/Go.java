@@ -71,6 +71,14 @@ public final class Go {
         throw Linkname.goexit();
     }
 
+    /**
+     * {@code time.Sleep}: parks the goroutine (never its thread) for at least d. A zero or negative
+     * d returns at once, without yielding. From a plain Java thread, sleeps that thread.
+     */
+    public static void sleep(java.time.Duration d) {
+        dev.gort.internal.runtime.TimeLink.sleep(dev.gort.internal.runtime.TimeLink.nanos(d));
+    }
+
     /** {@code runtime.NumGoroutine}: the number of live goroutines (the runtime's own excluded). */
     public static int numGoroutine() {
         return Linkname.numGoroutine();

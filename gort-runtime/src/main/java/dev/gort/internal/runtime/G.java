@@ -75,6 +75,10 @@ final class G implements Runnable {
     Object param;
     /** True for runtime-internal goroutines, left out of numGoroutine and dumps (Go: isSystemGoroutine). */
     boolean system;
+    /** The cached timer for Go.sleep (Go: g.timer); owned by the G. */
+    Timer timer;
+    /** When the current sleep ends (Go: g.sleepWhen). */
+    long sleepWhen;
     /** Set on the main goroutine of a Go.main call: where its outcome is reported. */
     MainRun main;
 

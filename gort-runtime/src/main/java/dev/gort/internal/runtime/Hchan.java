@@ -55,9 +55,20 @@ public final class Hchan {
     final WaitQ recvq = new WaitQ();
     final WaitQ sendq = new WaitQ();
 
+    /**
+     * A timer's channel (Go 1.23: synchronous timer channels): internally one slot, so a firing
+     * never blocks the M, but len and cap report 0 as Go's do.
+     */
+    final boolean timerChan;
+
     private Hchan(int size) {
+        this(size, false);
+    }
+
+    Hchan(int size, boolean timerChan) {
         this.dataqsiz = size;
         this.buf = size > 0 ? new Object[size] : null;
+        this.timerChan = timerChan;
     }
 
     /** Go: makechan. */
@@ -69,11 +80,11 @@ public final class Hchan {
     }
 
     public int len() {
-        return qcount;
+        return timerChan ? 0 : qcount;
     }
 
     public int cap() {
-        return dataqsiz;
+        return timerChan ? 0 : dataqsiz;
     }
 
     /** Whether a send would block (Go: full); racy, for the non-blocking fast path. */

@@ -42,6 +42,10 @@ final class M extends Thread {
     boolean inheritTime;
     /** Out-parameter of stealWork: start findRunnable over (Go: stealWork's newWork). */
     boolean stealNewWork;
+    /** Out-parameter of stealWork: the earliest timer it saw on other Ps, or 0. */
+    long stealPollUntil;
+    /** Scratch out-parameter for Timers.check. */
+    final boolean[] ranTimer = new boolean[1];
     /** Go: cheaprand state (per M). */
     int fastrand;
     /** Scratch for runqdrain. */

@@ -89,6 +89,9 @@ final class P {
     volatile long pendingCreated;
     volatile long pendingStarted;
 
+    /** This P's timers (Go: p.timers); see Timers for the locking. */
+    final Timers timers = new Timers();
+
     /** Recycled sudogs (Go: p.sudogcache, backed by sudogbuf[128]); owner only. */
     final Sudog[] sudogcache = new Sudog[128];
     int sudogcacheSize;

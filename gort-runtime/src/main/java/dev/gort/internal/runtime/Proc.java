@@ -213,6 +213,75 @@ public final class Proc {
         return carrier() instanceof M mp ? mp.curg : null;
     }
 
+    // ---------------------------------------------------------------- time
+
+    private static final long START = System.nanoTime();
+
+    /**
+     * Go: nanotime. Monotonic nanoseconds since the runtime's start (plus 1, so 0 can mean "none"
+     * in timer fields, as in Go). Fits a long for 292 years.
+     */
+    static long nanotime() {
+        return System.nanoTime() - START + 1;
+    }
+
+    /** now + ns, saturating at Long.MAX_VALUE (Go: maxWhen) instead of overflowing. */
+    static long whenAfter(long ns) {
+        long now = nanotime();
+        return ns > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + ns;
+    }
+
+    /** The timer function of Go.sleep (Go: goroutineReady). */
+    static final Timer.Func GOROUTINE_READY = (arg, seq, delay) -> goready((G) arg);
+
+    /** Arms the sleep timer once the goroutine has parked (Go: resetForSleep). */
+    private static final Unlockf RESET_FOR_SLEEP = (gp, l) -> {
+        gp.timer.reset(gp.sleepWhen, 0);
+        return true;
+    };
+
+    /**
+     * Go: time.Sleep (timeSleep). Parks the goroutine until ns have passed; the timer is armed
+     * only after the goroutine has parked, so even a very short one cannot fire first. ns <= 0
+     * returns at once, without yielding. A plain thread sleeps itself.
+     */
+    static void sleep(long ns) {
+        if (ns <= 0) {
+            return;
+        }
+        G gp = getg();
+        if (gp == null) {
+            long deadline = whenAfter(ns);
+            boolean interrupted = false;
+            for (long left; (left = deadline - nanotime()) > 0; ) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        if (gp.timer == null) {
+            Timer t = new Timer(GOROUTINE_READY, null, null);
+            t.arg = gp;
+            gp.timer = t;
+        }
+        gp.sleepWhen = whenAfter(ns);
+        gopark(RESET_FOR_SLEEP, null, WaitReason.Sleep);
+    }
+
+    /** Go: netpollBreak. Wakes the M sleeping as the poller, so it recomputes its deadline. */
+    static void netpollBreak() {
+        sched.pollGen.incrementAndGet();
+        Thread t = sched.pollerThread;
+        if (t != null) {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+        }
+    }
+
     // ---------------------------------------------------------------- creation
 
     /**
@@ -633,7 +702,18 @@ public final class Proc {
                 gcstopm(mp);
                 continue;
             }
-            // (timers: the timers issue runs this P's expired timers here.)
+            // Read before anything that computes a poll deadline: a netpollBreak after this read
+            // (a new earlier timer) is then seen by the poll below.
+            long pollGen0 = sched.pollGen.get();
+
+            // This P's timers: run the expired ones (they may ready Gs into our runnext) and note
+            // when the next one is due.
+            long now = 0;
+            long pollUntil = 0;
+            if (pp.timers.minWhen != 0) {
+                now = nanotime();
+                pollUntil = pp.timers.check(now, null);
+            }
 
             // Fairness: now and then check the global queue, so two goroutines that keep respawning
             // each other in the local queue cannot starve it.
@@ -679,14 +759,18 @@ public final class Proc {
                 if (!mp.spinning) {
                     becomeSpinning(mp);
                 }
-                gp = stealWork(mp, pp);
+                if (now == 0) {
+                    now = nanotime();
+                }
+                mp.inheritTime = false;
+                gp = stealWork(mp, pp, now);
                 if (gp != null) {
-                    mp.inheritTime = false;
                     return gp;
                 }
                 if (mp.stealNewWork) {
                     continue;
                 }
+                pollUntil = minWhen(pollUntil, mp.stealPollUntil);
             }
 
             // Nothing found. Drop the P, but first snapshot what the re-check below must look at.
@@ -768,11 +852,49 @@ public final class Proc {
                     becomeSpinning(mp);
                     continue top;
                 }
-                // (timers: fold every P's next timer into the poll deadline here.)
+                // Go: checkTimersNoP. The earliest timer of every P, idle ones included.
+                for (P p2 : allpSnapshot) {
+                    pollUntil = minWhen(pollUntil, p2.timers.minWhen);
+                }
             }
-            // (netpoll: block in the poller until a timer or I/O; the netpoller issue.)
             if (wasSpinning && mp.spinning) {
                 throw fatal("findRunnable: still spinning");
+            }
+
+            // Go: block in netpoll until the next timer. Only one M at a time (lastpoll == 0 while
+            // it sleeps); I/O readiness joins this when the netpoller issue lands.
+            if (pollUntil != 0 && sched.lastpoll.get() != 0 && sched.lastpoll.getAndSet(0) != 0) {
+                sched.pollUntil = pollUntil;
+                sched.pollerThread = mp;
+                for (;;) {
+                    if (sched.pollGen.get() != pollGen0) {
+                        break; // netpollBreak: an earlier timer was added
+                    }
+                    long left = pollUntil - nanotime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(sched, left);
+                }
+                sched.pollerThread = null;
+                sched.pollUntil = 0;
+                sched.lastpoll.set(nanotime());
+                sched.lock.lock();
+                P pp2 = pidleget();
+                sched.lock.unlock();
+                if (pp2 != null) {
+                    acquirep(mp, pp2);
+                    if (wasSpinning) {
+                        becomeSpinning(mp);
+                    }
+                    continue top; // the expired timers run there (own P, or stolen)
+                }
+            } else if (pollUntil != 0 && sched.lastpoll.get() == 0) {
+                // Another M is the poller: if our timer is earlier than its deadline, wake it.
+                long pu = sched.pollUntil;
+                if (pu == 0 || pollUntil < pu) {
+                    netpollBreak();
+                }
             }
             stopm(mp);
         }
@@ -783,8 +905,10 @@ public final class Proc {
      * the last round may take a victim's runnext. Sets {@code mp.stealNewWork} when the caller
      * should start over (a stop-the-world is pending).
      */
-    private static Object stealWork(M mp, P pp) {
+    private static Object stealWork(M mp, P pp, long now) {
         mp.stealNewWork = false;
+        mp.stealPollUntil = 0;
+        boolean ranTimer = false;
         final int stealTries = 4;
         for (int i = 0; i < stealTries; i++) {
             boolean stealTimersOrRunNextG = i == stealTries - 1;
@@ -806,7 +930,22 @@ public final class Proc {
                 if (pp == p2) {
                     continue;
                 }
-                // (timers: in the last round, run p2's expired timers here.)
+                // In the last round, run p2's expired timers (an idle P's timers are run only this
+                // way): their Gs go to our queue.
+                if (stealTimersOrRunNextG && p2.timers.minWhen != 0) {
+                    boolean[] ran = mp.ranTimer;
+                    ran[0] = false;
+                    long w = p2.timers.check(now, ran);
+                    mp.stealPollUntil = minWhen(mp.stealPollUntil, w);
+                    if (ran[0]) {
+                        Object gp = pp.runqget();
+                        if (gp != null) {
+                            mp.inheritTime = pp.runqgetInherit;
+                            return gp;
+                        }
+                        ranTimer = true;
+                    }
+                }
                 // Idle Ps have nothing to steal; skip them without touching their queues.
                 if (!idle.read(p2.id)) {
                     Object gp = pp.runqsteal(p2, stealTimersOrRunNextG);
@@ -816,7 +955,19 @@ public final class Proc {
                 }
             }
         }
+        mp.stealNewWork = ranTimer;
         return null;
+    }
+
+    /** The earlier of two timer wake times, where 0 means none. */
+    static long minWhen(long a, long b) {
+        if (a == 0) {
+            return b;
+        }
+        if (b == 0) {
+            return a;
+        }
+        return Math.min(a, b);
     }
 
     /**
@@ -1386,7 +1537,7 @@ public final class Proc {
             p0.status = _Pidle;
             acquirep(mp, p0);
         }
-        P into = mp != null && mp.p != null ? mp.p : null;
+        P into = mp != null && mp.p != null ? mp.p : newp[0];
         for (int i = nprocs; i < old; i++) {
             pdestroy(oldp[i], into, mp);
         }
@@ -1424,7 +1575,7 @@ public final class Proc {
         for (int i = n - 1; i >= 0; i--) {
             sched.globrunqputhead(gs[i]);
         }
-        // (timers: move pp's timers to `into`; the timers issue.)
+        into.timers.take(pp.timers); // Go: the caller's P takes the removed P's timers
         sched.gFreeLock.lock();
         try {
             for (int i = 0; i < pp.gFreeSize; i++) {

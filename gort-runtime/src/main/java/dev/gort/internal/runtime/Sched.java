@@ -65,6 +65,17 @@ final class Sched {
     final AtomicLong pendingCreated = new AtomicLong();
     final AtomicLong pendingStarted = new AtomicLong();
 
+    // ---- the poller (Go: lastpoll, pollUntil, netpollBreak). Until the netpoller exists, "polling"
+    // ---- is an idle M sleeping until the earliest timer of all Ps; at most one M does it.
+    /** When the last poll ended; 0 while some M is the poller (asleep until pollUntil). Atomic. */
+    final AtomicLong lastpoll = new AtomicLong(1);
+    /** When the poller will wake; written by the poller. */
+    volatile long pollUntil;
+    /** Bumped by netpollBreak; the poller stops sleeping when it changes. */
+    final AtomicLong pollGen = new AtomicLong();
+    /** The poller's thread while it sleeps, for netpollBreak's unpark. */
+    volatile Thread pollerThread;
+
     /** Runtime-internal goroutines (Go: ngsys), left out of numGoroutine. */
     final AtomicInteger ngsys = new AtomicInteger();
 

@@ -1,0 +1,131 @@
+package dev.gort.internal.runtime;
+
+/**
+ * A runtime timer (Go: runtime/time.go {@code timer}): at {@code when} (and every {@code period}
+ * after, if non-zero) the scheduler calls {@code f(arg, seq, delay)} on an M, outside any
+ * goroutine. f must not block: it readies a goroutine, sends without blocking on a timer channel,
+ * or starts a goroutine.
+ *
+ * <p>Locks: {@link #mu} protects this timer's fields while it is in no heap, and serializes
+ * stop/reset with a concurrent firing. A timer in a heap is also protected by that heap's
+ * {@code Timers.mu}. Order: {@code t.mu} before {@code ts.mu}; the heap's runner never holds
+ * {@code ts.mu} while it takes {@code t.mu}.
+ *
+ * <p>{@link #seq} is bumped by every stop and reset; f receives the seq of the firing that called
+ * it, and a channel timer's send is dropped if the seq has moved on (Go 1.23: after stop or reset
+ * returns, no stale value is received).
+ */
+final class Timer {
+    @FunctionalInterface
+    interface Func {
+        /** Called on an M with a P, without locks held. delay = how late the call is, in ns. */
+        void run(Object arg, long seq, long delay);
+    }
+
+    final Lock mu = new Lock();
+    /** When to fire (Proc.nanotime units); under mu (and ts.mu while heaped). */
+    long when;
+    /** Re-fire interval, or 0 for a one-shot timer. */
+    long period;
+    final Func f;
+    /** f's argument; set once before the timer is first armed. */
+    Object arg;
+    /** Bumped by stop and reset; under mu. */
+    long seq;
+    /** The heap holding this timer, or null; written under that heap's mu, read under mu. */
+    volatile Timers ts;
+    /** Index in ts's heap; under ts.mu. */
+    int heapIndex = -1;
+    /** A timer channel's channel (Go: isChan), for the stop/reset drain; else null. */
+    final Hchan chan;
+
+    Timer(Func f, Object arg, Hchan chan) {
+        this.f = f;
+        this.arg = arg;
+        this.chan = chan;
+    }
+
+    /**
+     * Go: (*timer).modify / reset. Arms the timer for {@code when} (and {@code period}); returns
+     * whether it was pending before (not yet fired, not stopped).
+     */
+    boolean reset(long when, long period) {
+        mu.lock();
+        boolean pending;
+        try {
+            pending = removeLocked();
+            seq++;
+            boolean drained = drainLocked();
+            pending |= drained;
+            this.when = when;
+            this.period = period;
+            Timers.addToCurrentP(this);
+        } finally {
+            mu.unlock();
+        }
+        Timers.wakeNetPoller(when);
+        return pending;
+    }
+
+    /**
+     * Go: (*timer).stop. Returns whether this call stopped the timer before it fired (with Go
+     * 1.23's timer channels: a value that fired but was never received is taken back, and counts
+     * as stopped).
+     */
+    boolean stop() {
+        mu.lock();
+        try {
+            boolean pending = removeLocked();
+            seq++;
+            if (drainLocked()) {
+                pending = true;
+            }
+            return pending;
+        } finally {
+            mu.unlock();
+        }
+    }
+
+    /** Removes this timer from its heap if it is in one. mu must be held. */
+    private boolean removeLocked() {
+        Timers h = ts;
+        if (h == null) {
+            return false;
+        }
+        h.mu.lock();
+        try {
+            if (ts != h) {
+                return false; // it fired (or moved) between our read and the lock
+            }
+            h.remove(this);
+            return true;
+        } finally {
+            h.mu.unlock();
+        }
+    }
+
+    /** For a timer channel, takes back a value sent but not received. mu must be held. */
+    private boolean drainLocked() {
+        if (chan == null) {
+            return false;
+        }
+        return chan.chanrecv(false) != Hchan.NOT_READY;
+    }
+
+    /**
+     * The send of a timer channel (Go: sendTime): drops the value if the timer was stopped or reset
+     * since this firing; never blocks (a ticker's tick is lost if the last one was not received).
+     */
+    static final Func SEND_TIME = (arg, seq, delay) -> {
+        Timer t = (Timer) arg;
+        t.mu.lock();
+        try {
+            if (t.seq != seq) {
+                return;
+            }
+            t.chan.chansend(java.time.Instant.now().minusNanos(delay), false);
+        } finally {
+            t.mu.unlock();
+        }
+    };
+}

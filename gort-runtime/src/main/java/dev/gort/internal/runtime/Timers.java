@@ -1,0 +1,208 @@
+package dev.gort.internal.runtime;
+
+import static dev.gort.internal.runtime.Sched.sched;
+
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A P's timers (Go: runtime/time.go {@code timers}): a 4-ary min-heap on {@code when}
+ * ({@code timerHeapN = 4}), run by the P's own M in findRunnable and by spinning Ms that steal from
+ * other Ps, so an idle P's timers still fire.
+ *
+ * <p>{@link #mu} protects the heap. {@link #minWhen} mirrors the head's {@code when} (0 = empty)
+ * for lock-free peeks by findRunnable and checkTimersNoP.
+ *
+ * <p>Deviation from Go: stop and reset remove the timer from its heap directly, under the owning
+ * heap's lock, instead of marking it and letting the owner clean up lazily (Go's
+ * timerZombie/timerModified). Simpler, and the same results; it costs a lock of another P's heap
+ * on a cross-P stop.
+ */
+final class Timers {
+    static final int timerHeapN = 4;
+
+    final Lock mu = new Lock();
+    /** The heap; under mu. */
+    private Timer[] heap = new Timer[16];
+    /** Heap size; under mu. */
+    private int len;
+    /** The earliest when, or 0 if the heap is empty; written under mu, read racily. */
+    volatile long minWhen;
+
+    // ---------------------------------------------------------------- adding
+
+    /**
+     * Go: maybeAdd. Puts t (its mu held, in no heap) on the current P's heap; from a plain thread
+     * or an M without a P, on a random P's heap.
+     */
+    static void addToCurrentP(Timer t) {
+        M mp = Proc.getm();
+        P pp = mp != null ? mp.p : null;
+        if (pp == null || pp.m != mp) {
+            P[] ps = Proc.allp;
+            pp = ps[ThreadLocalRandom.current().nextInt(ps.length)];
+        }
+        Timers ts = pp.timers;
+        ts.mu.lock();
+        try {
+            ts.add(t);
+        } finally {
+            ts.mu.unlock();
+        }
+    }
+
+    /** Adds t to the heap. mu must be held. */
+    void add(Timer t) {
+        if (len == heap.length) {
+            heap = Arrays.copyOf(heap, len * 2);
+        }
+        heap[len] = t;
+        t.heapIndex = len;
+        t.ts = this;
+        len++;
+        siftUp(len - 1);
+        minWhen = heap[0].when;
+    }
+
+    /** Removes t (which is in this heap). mu must be held. */
+    void remove(Timer t) {
+        int i = t.heapIndex;
+        int last = len - 1;
+        Timer moved = heap[last];
+        heap[last] = null;
+        len = last;
+        t.ts = null;
+        t.heapIndex = -1;
+        if (i != last) {
+            heap[i] = moved;
+            moved.heapIndex = i;
+            siftDown(i);
+            siftUp(moved.heapIndex);
+        }
+        minWhen = len == 0 ? 0 : heap[0].when;
+    }
+
+    /**
+     * Go: wakeNetPoller. A timer for {@code when} was added: if an M is asleep as the poller until
+     * later than that, wake it so it recomputes its deadline; if none is, start a spinner, which
+     * will take that role if it finds nothing else to do.
+     */
+    static void wakeNetPoller(long when) {
+        if (sched.lastpoll.get() == 0) {
+            long pu = sched.pollUntil;
+            if (pu == 0 || pu > when) {
+                Proc.netpollBreak();
+            }
+        } else {
+            Proc.wakep();
+        }
+    }
+
+    // ---------------------------------------------------------------- running
+
+    /**
+     * Go: (*timers).check. Runs the timers due at {@code now} (their functions run with no lock
+     * held, on this M, which has a P) and returns the next wake time, or 0 if the heap is empty.
+     * Sets {@code ran[0]} if any timer ran.
+     */
+    long check(long now, boolean[] ran) {
+        if (minWhen == 0 || minWhen > now) {
+            return minWhen;
+        }
+        for (;;) {
+            Timer t;
+            long seq;
+            long when;
+            mu.lock();
+            try {
+                if (len == 0) {
+                    return 0;
+                }
+                t = heap[0];
+                when = t.when;
+                if (when > now) {
+                    return when;
+                }
+                seq = t.seq;
+                remove(t);
+                if (t.period > 0) {
+                    // Go: skip the ticks we missed. when + period * (1 + delay/period)
+                    long delay = now - when;
+                    long next = when + t.period * (1 + delay / t.period);
+                    t.when = next < when ? Long.MAX_VALUE : next; // saturate on overflow
+                    add(t);
+                }
+            } finally {
+                mu.unlock();
+            }
+            if (ran != null) {
+                ran[0] = true;
+            }
+            t.f.run(t.arg, seq, now - when);
+        }
+    }
+
+    /** Go: (*timers).take. Moves every timer of a removed P to this heap. Both mu are taken here. */
+    void take(Timers src) {
+        src.mu.lock();
+        mu.lock();
+        try {
+            while (src.len > 0) {
+                Timer t = src.heap[src.len - 1];
+                src.remove(t);
+                add(t);
+            }
+        } finally {
+            mu.unlock();
+            src.mu.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- the 4-ary heap
+
+    private void siftUp(int i) {
+        Timer t = heap[i];
+        long when = t.when;
+        while (i > 0) {
+            int p = (i - 1) / timerHeapN;
+            if (heap[p].when <= when) {
+                break;
+            }
+            heap[i] = heap[p];
+            heap[i].heapIndex = i;
+            i = p;
+        }
+        heap[i] = t;
+        t.heapIndex = i;
+    }
+
+    private void siftDown(int i) {
+        Timer t = heap[i];
+        long when = t.when;
+        for (;;) {
+            int c = i * timerHeapN + 1;
+            if (c >= len) {
+                break;
+            }
+            int best = c;
+            int end = Math.min(c + timerHeapN, len);
+            for (int k = c + 1; k < end; k++) {
+                if (heap[k].when < heap[best].when) {
+                    best = k;
+                }
+            }
+            if (heap[best].when >= when) {
+                break;
+            }
+            heap[i] = heap[best];
+            heap[i].heapIndex = i;
+            i = best;
+        }
+        heap[i] = t;
+        t.heapIndex = i;
+    }
+
+    int size() {
+        return len;
+    }
+}
