@@ -115,6 +115,7 @@ public final class Hchan {
         if (!block && !closed && full()) {
             return false;
         }
+        M mp = Proc.getm(); // valid until we park
         lock.lock();
         if (closed) {
             lock.unlock();
@@ -123,7 +124,7 @@ public final class Hchan {
         Sudog sg = recvq.dequeue();
         if (sg != null) {
             // A receiver is waiting: hand v straight to it, bypassing the buffer.
-            send(sg, v);
+            send(sg, v, mp);
             return true;
         }
         if (qcount < dataqsiz) {
@@ -140,13 +141,13 @@ public final class Hchan {
             return false;
         }
         // Block on the channel; some receiver will complete our operation for us.
-        Sudog mysg = Sudog.acquire();
+        Sudog mysg = Sudog.acquire(mp);
         mysg.elem = v;
         mysg.c = this;
         sendq.enqueue(mysg);
-        park(mysg, WaitReason.ChanSend);
+        park(mp, mysg, WaitReason.ChanSend);
         boolean wasClosed = !mysg.success;
-        Sudog.release(mysg);
+        Sudog.release(mysg); // after parking: a fresh M
         if (wasClosed) {
             if (!closed) {
                 throw Proc.fatal("chansend: spurious wakeup");
@@ -157,11 +158,11 @@ public final class Hchan {
     }
 
     /** Go: send. Completes a send to the waiting receiver sg; unlocks, then wakes it. Lock held. */
-    void send(Sudog sg, Object v) {
+    void send(Sudog sg, Object v, M mp) {
         sg.elem = v;
         sg.success = true;
         lock.unlock();
-        sg.wake();
+        sg.wake(mp);
     }
 
     // ---------------------------------------------------------------- receive
@@ -181,6 +182,7 @@ public final class Hchan {
                 return CLOSED;
             }
         }
+        M mp = Proc.getm(); // valid until we park
         lock.lock();
         if (closed) {
             if (qcount == 0) {
@@ -193,7 +195,7 @@ public final class Hchan {
             if (sg != null) {
                 // A sender is waiting. Unbuffered: take its value directly. Buffered (the buffer is
                 // full): take the head, and put the sender's value at the tail.
-                return recv(sg);
+                return recv(sg, mp);
             }
         }
         if (qcount > 0) {
@@ -210,17 +212,17 @@ public final class Hchan {
             lock.unlock();
             return NOT_READY;
         }
-        Sudog mysg = Sudog.acquire();
+        Sudog mysg = Sudog.acquire(mp);
         mysg.c = this;
         recvq.enqueue(mysg);
-        park(mysg, WaitReason.ChanReceive);
+        park(mp, mysg, WaitReason.ChanReceive);
         Object v = mysg.success ? mysg.elem : CLOSED;
         Sudog.release(mysg);
         return v;
     }
 
     /** Go: recv. Completes a receive from the waiting sender sg; unlocks, then wakes it. Lock held. */
-    Object recv(Sudog sg) {
+    Object recv(Sudog sg, M mp) {
         Object v;
         if (dataqsiz == 0) {
             v = sg.elem;
@@ -235,7 +237,7 @@ public final class Hchan {
         sg.elem = null;
         sg.success = true;
         lock.unlock();
-        sg.wake();
+        sg.wake(mp);
         return v;
     }
 
@@ -269,10 +271,11 @@ public final class Hchan {
         // Go readies them in queue order, each into runnext pushing the previous one to the
         // local queue; wake the collected list in that order.
         list = reverse(list);
+        M mp = Proc.getm();
         while (list != null) {
             Sudog next = list.wakelink;
             list.wakelink = null;
-            list.wake();
+            list.wake(mp);
             list = next;
         }
     }
@@ -295,11 +298,11 @@ public final class Hchan {
      * and is released once the caller is parked. A goroutine parks (Go: gopark with
      * chanparkcommit); a plain thread blocks itself until the waker sets {@code ready}.
      */
-    private void park(Sudog mysg, int reason) {
-        G gp = Proc.getg();
+    private void park(M mp, Sudog mysg, int reason) {
+        G gp = mp != null ? mp.curg : null;
         if (gp != null) {
             mysg.g = gp;
-            Proc.gopark(Proc.PARKUNLOCK, lock, reason);
+            Proc.gopark(mp, Proc.PARKUNLOCK, lock, reason);
             return;
         }
         mysg.thread = Proc.carrier();

@@ -431,7 +431,14 @@ public final class Proc {
      * different M. Must be called on a goroutine.
      */
     static void gopark(Unlockf unlockf, Object lock, int reason) {
-        M mp = (M) carrier();
+        gopark((M) carrier(), unlockf, lock, reason);
+    }
+
+    /**
+     * gopark for a caller that already has the current M: it must have read it since its last
+     * yield (an M read before a park is stale after it).
+     */
+    static void gopark(M mp, Unlockf unlockf, Object lock, int reason) {
         G gp = mp.curg;
         gp.waitreason = reason;
         mp.waitunlockf = unlockf;
@@ -446,8 +453,16 @@ public final class Proc {
     }
 
     static void ready(G gp, boolean next) {
+        ready(gp, next, getm());
+    }
+
+    /** goready for a caller that already has the current M (or null on a plain thread). */
+    static void goready(G gp, M mp) {
+        ready(gp, true, mp);
+    }
+
+    static void ready(G gp, boolean next, M mp) {
         gp.casgstatus(_Gwaiting, _Grunnable);
-        M mp = getm();
         P pp = mp != null ? mp.p : null;
         if (pp != null && pp.m == mp) {
             pp.runqput(gp, next);

@@ -86,7 +86,7 @@ public final class Selectgo {
                     sg.elem = sendv[i];
                     sg.success = true;
                     selunlock(c, lockorder, norder);
-                    sg.wake();
+                    sg.wake(mp);
                     return i;
                 }
                 if (ch.qcount < ch.dataqsiz) {
@@ -115,7 +115,7 @@ public final class Selectgo {
                     sg.elem = null;
                     sg.success = true;
                     selunlock(c, lockorder, norder);
-                    sg.wake();
+                    sg.wake(mp);
                     recv[0] = v;
                     return i;
                 }
@@ -145,12 +145,12 @@ public final class Selectgo {
 
         // Pass 2: enqueue on all channels, in lock order.
         SelectState st = new SelectState();
-        G gp = Proc.getg();
+        G gp = mp != null ? mp.curg : null;
         Thread self = gp == null ? Proc.carrier() : null;
         Sudog[] sgs = new Sudog[ncases];
         for (int k = 0; k < norder; k++) {
             int i = lockorder[k];
-            Sudog sg = Sudog.acquire();
+            Sudog sg = Sudog.acquire(mp);
             sg.g = gp;
             sg.thread = self;
             sg.c = c[i];
@@ -168,7 +168,7 @@ public final class Selectgo {
         // Park; every channel is unlocked once we have yielded.
         if (gp != null) {
             int reason = ncases == 0 ? WaitReason.SelectNoCases : WaitReason.Select;
-            Proc.gopark(SELPARKCOMMIT, new Locks(c, lockorder, norder), reason);
+            Proc.gopark(mp, SELPARKCOMMIT, new Locks(c, lockorder, norder), reason);
         } else {
             selunlock(c, lockorder, norder);
             boolean interrupted = false;
@@ -202,16 +202,17 @@ public final class Selectgo {
         if (winner == null) {
             throw Proc.fatal("selectgo: bad wakeup");
         }
+        M now = Proc.getm(); // after parking, the goroutine may be on another M
         for (int k = 0; k < norder; k++) {
             int i = lockorder[k];
             if (sgs[i] != winner) {
-                Sudog.release(sgs[i]);
+                Sudog.release(sgs[i], now);
             }
         }
         int i = winner.caseIndex;
         boolean success = winner.success;
         Object v = winner.elem;
-        Sudog.release(winner);
+        Sudog.release(winner, now);
         if (send[i]) {
             if (!success) {
                 throw Hchan.panic("send on closed channel");

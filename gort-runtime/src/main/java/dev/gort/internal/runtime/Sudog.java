@@ -39,9 +39,14 @@ final class Sudog {
 
     /** Wakes the waiter: goready for a goroutine, unpark for a plain thread. Call without c.lock. */
     void wake() {
+        wake(Proc.getm());
+    }
+
+    /** wake() for a caller that already has the current M (or null on a plain thread). */
+    void wake(M mp) {
         G gp = g;
         if (gp != null) {
-            Proc.goready(gp);
+            Proc.goready(gp, mp);
         } else {
             Thread t = thread;
             ready = true;
@@ -54,8 +59,7 @@ final class Sudog {
     }
 
     /** Go: acquireSudog. From this P's cache when on an M with a P, else new. */
-    static Sudog acquire() {
-        M mp = Proc.getm();
+    static Sudog acquire(M mp) {
         P pp = mp != null ? mp.p : null;
         if (pp != null && pp.m == mp && pp.sudogcacheSize > 0) {
             int n = --pp.sudogcacheSize;
@@ -68,6 +72,11 @@ final class Sudog {
 
     /** Go: releaseSudog. Clears it and returns it to this P's cache if there is room. */
     static void release(Sudog sg) {
+        release(sg, Proc.getm());
+    }
+
+    /** release() for a caller that already has the current M (or null on a plain thread). */
+    static void release(Sudog sg, M mp) {
         sg.g = null;
         sg.thread = null;
         sg.ready = false;
@@ -79,7 +88,6 @@ final class Sudog {
         sg.sel = null;
         sg.waitlink = null;
         sg.wakelink = null;
-        M mp = Proc.getm();
         P pp = mp != null ? mp.p : null;
         if (pp != null && pp.m == mp && pp.sudogcacheSize < pp.sudogcache.length) {
             pp.sudogcache[pp.sudogcacheSize++] = sg;
