@@ -1,6 +1,11 @@
 package dev.gort.examples;
 
+import dev.gort.Chan;
 import dev.gort.Go;
+import dev.gort.Select;
+import dev.gort.time.Ticker;
+import dev.gort.time.Time;
+import java.time.Duration;
 import dev.gort.sync.WaitGroup;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -119,6 +124,68 @@ public final class Demo {
             System.out.println("   all " + ran.get() + " goroutines ran; GOMAXPROCS back to " + procs);
             Go.gomaxprocs(procs);
         });
+        System.out.println();
+
+        section("7. Channels: an unbuffered ping-pong hands each value straight to the parked receiver");
+        Go.main(() -> {
+            Chan<Integer> ping = Chan.make();
+            Chan<Integer> pong = Chan.make();
+            Go.go(() -> {
+                for (int v : ping) {
+                    pong.send(v + 1);
+                }
+                pong.close();
+            });
+            int n = 200_000;
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                ping.send(i);
+                pong.recv();
+            }
+            long ns = (System.nanoTime() - start) / n;
+            ping.close();
+            System.out.println("   " + n + " round trips, about " + ns + " ns each: the sender readies the receiver into");
+            System.out.println("   its own P's runnext, so the pair runs back to back on one P, sharing a time slice.");
+        });
+        System.out.println();
+
+        section("8. select with a timeout (time.After), and a ticker");
+        Go.main(() -> {
+            Chan<String> slow = Chan.make();
+            Go.go(() -> {
+                Go.sleep(Duration.ofMillis(200));
+                slow.trySend("too late");
+            });
+            long start = System.nanoTime();
+            Select.select(
+                    Select.recv(slow, v -> System.out.println("   got " + v)),
+                    Select.recv(Time.after(Duration.ofMillis(50)), t -> System.out.println(
+                            "   timed out after " + (System.nanoTime() - start) / 1_000_000 + " ms (select chose the timer's channel)")));
+            Ticker tk = Ticker.newTicker(Duration.ofMillis(20));
+            int ticks = 0;
+            for (java.time.Instant ignored : tk.c()) {
+                if (++ticks == 3) {
+                    break;
+                }
+            }
+            tk.stop();
+            System.out.println("   a 20 ms ticker ticked " + ticks + " times; stopped, it sends nothing more");
+        });
+        System.out.println();
+
+        section("9. 10,000 goroutines sleeping 100 ms on ONE P: timers park goroutines, not threads");
+        Go.gomaxprocs(1);
+        Go.main(() -> {
+            long start = System.nanoTime();
+            WaitGroup wg = new WaitGroup();
+            for (int i = 0; i < 10_000; i++) {
+                wg.go(() -> Go.sleep(Duration.ofMillis(100)));
+            }
+            wg.await();
+            System.out.println("   all woke up after " + (System.nanoTime() - start) / 1_000_000
+                    + " ms of wall time (the P's 4-ary timer heap, run by its M between goroutines)");
+        });
+        Go.gomaxprocs(procs);
     }
 
     private static void section(String title) {
