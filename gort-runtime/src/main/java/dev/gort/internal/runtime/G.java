@@ -55,11 +55,6 @@ final class G implements Runnable {
     Runnable fn;
     /** This run's continuation (a jdk.internal.vm.Continuation); set by newproc1, cleared by goexit0 (one-shot). */
     Object cont;
-    /**
-     * Intrusive link for the global run queue and the free lists; protected by the lock of whatever
-     * list holds the G (a G is on at most one).
-     */
-    G schedlink;
     /** The M this G is locked to (LockOSThread); owned by the G. */
     M lockedm;
     /**
@@ -71,8 +66,6 @@ final class G implements Runnable {
     int waitreason;
     /** When the G started waiting (nanoTime), for the ", N minutes" in dumps; 0 if unknown. */
     long waitsince;
-    /** Wake-up payload (Go: g.param), set by the waker before goready. */
-    Object param;
     /** True for runtime-internal goroutines, left out of numGoroutine and dumps (Go: isSystemGoroutine). */
     boolean system;
     /** The cached timer for Go.sleep (Go: g.timer); owned by the G. */

@@ -680,9 +680,6 @@ public final class Proc {
         if (gp.waitreason != WaitReason.zero) {
             gp.waitreason = WaitReason.zero;
         }
-        if (gp.param != null) {
-            gp.param = null;
-        }
         if (main != null) {
             gp.main = null;
         }

@@ -32,8 +32,6 @@ final class Sudog {
     SelectState sel;
     /** The select case this sudog stands for. */
     int caseIndex;
-    /** The next sudog of the same select, in lock order (Go: waitlink). */
-    Sudog waitlink;
     /** Link of the list closechan wakes after unlocking; used only under c.lock by the closer. */
     Sudog wakelink;
 
@@ -86,7 +84,6 @@ final class Sudog {
         sg.next = null;
         sg.prev = null;
         sg.sel = null;
-        sg.waitlink = null;
         sg.wakelink = null;
         P pp = mp != null ? mp.p : null;
         if (pp != null && pp.m == mp && pp.sudogcacheSize < pp.sudogcache.length) {
