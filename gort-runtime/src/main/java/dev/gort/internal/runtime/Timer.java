@@ -36,6 +36,11 @@ final class Timer {
     volatile Timers ts;
     /** Index in ts's heap; under ts.mu. */
     int heapIndex = -1;
+    /**
+     * A timer channel's firing was taken off the heap and its send has not run yet: set by
+     * Timers.check (under ts.mu), cleared by SEND_TIME (under mu). Volatile: read under mu by stop.
+     */
+    volatile boolean inFlight;
     /** A timer channel's channel (Go: isChan), for the stop/reset drain; else null. */
     final Hchan chan;
 
@@ -86,21 +91,28 @@ final class Timer {
         }
     }
 
-    /** Removes this timer from its heap if it is in one. mu must be held. */
+    /**
+     * Removes this timer from its heap if it is in one; for a timer channel, also counts a firing
+     * whose send has not happened yet as pending (the seq bump that follows cancels that send).
+     * mu must be held.
+     */
     private boolean removeLocked() {
-        Timers h = ts;
-        if (h == null) {
-            return false;
-        }
-        h.mu.lock();
-        try {
-            if (ts != h) {
-                return false; // it fired (or moved) between our read and the lock
+        for (;;) {
+            Timers h = ts;
+            if (h == null) {
+                return chan != null && inFlight;
             }
-            h.remove(this);
-            return true;
-        } finally {
-            h.mu.unlock();
+            h.mu.lock();
+            try {
+                if (ts == h) {
+                    h.remove(this);
+                    return true;
+                }
+            } finally {
+                h.mu.unlock();
+            }
+            // Between our read and the lock it fired, or procresize moved it to another P's heap
+            // (Timers.take): look again.
         }
     }
 
@@ -120,8 +132,9 @@ final class Timer {
         Timer t = (Timer) arg;
         t.mu.lock();
         try {
+            t.inFlight = false;
             if (t.seq != seq) {
-                return;
+                return; // stopped or reset since this firing: no stale value
             }
             t.chan.chansend(java.time.Instant.now().minusNanos(delay), false);
         } finally {

@@ -125,6 +125,9 @@ final class Timers {
                 }
                 seq = t.seq;
                 remove(t);
+                if (t.chan != null) {
+                    t.inFlight = true; // until SEND_TIME runs (see Timer.removeLocked)
+                }
                 if (t.period > 0) {
                     // Go: skip the ticks we missed. when + period * (1 + delay/period)
                     long delay = now - when;
