@@ -37,10 +37,12 @@ final class Timer {
     /** Index in ts's heap; under ts.mu. */
     int heapIndex = -1;
     /**
-     * A timer channel's firing was taken off the heap and its send has not run yet: set by
-     * Timers.check (under ts.mu), cleared by SEND_TIME (under mu). Volatile: read under mu by stop.
+     * The seq of a timer channel's firing that was taken off the heap and whose send has not run
+     * yet, else -1: set by Timers.check (under ts.mu), cleared by that firing's SEND_TIME (under
+     * mu) — only if it is still its own, so a stale firing cannot clear a newer one's mark.
+     * Volatile: read under mu by stop and reset.
      */
-    volatile boolean inFlight;
+    volatile long inFlightSeq = -1;
     /** A timer channel's channel (Go: isChan), for the stop/reset drain; else null. */
     final Hchan chan;
 
@@ -100,7 +102,8 @@ final class Timer {
         for (;;) {
             Timers h = ts;
             if (h == null) {
-                return chan != null && inFlight;
+                // Not in a heap: pending only if the current arming's firing is still in flight.
+                return chan != null && inFlightSeq == seq;
             }
             h.mu.lock();
             try {
@@ -132,7 +135,9 @@ final class Timer {
         Timer t = (Timer) arg;
         t.mu.lock();
         try {
-            t.inFlight = false;
+            if (t.inFlightSeq == seq) {
+                t.inFlightSeq = -1;
+            }
             if (t.seq != seq) {
                 return; // stopped or reset since this firing: no stale value
             }

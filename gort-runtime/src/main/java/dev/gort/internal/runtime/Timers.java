@@ -124,10 +124,12 @@ final class Timers {
                     return when;
                 }
                 seq = t.seq;
-                remove(t);
                 if (t.chan != null) {
-                    t.inFlight = true; // until SEND_TIME runs (see Timer.removeLocked)
+                    // Before remove() clears t.ts: stop reads ts == null without our lock, and must
+                    // then see this mark (both volatile: the order of the two writes is kept).
+                    t.inFlightSeq = seq; // until this firing's SEND_TIME runs (Timer.removeLocked)
                 }
+                remove(t);
                 if (t.period > 0) {
                     // Go: skip the ticks we missed. when + period * (1 + delay/period)
                     long delay = now - when;
