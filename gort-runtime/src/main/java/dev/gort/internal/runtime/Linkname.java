@@ -89,6 +89,63 @@ public final class Linkname {
     }
 
     public static void semrelease(Object sema) {
-        ((Sema) sema).release();
+        ((Sema) sema).release(false);
+    }
+
+    /** Go: sync_runtime_SemacquireMutex. lifo: the caller has waited before (queue at the front). */
+    public static void semacquireMutex(Object sema, boolean lifo) {
+        ((Sema) sema).acquire(lifo, WaitReason.SyncMutexLock);
+    }
+
+    /** Go: sync_runtime_SemacquireRWMutexR (a reader waiting for a writer). */
+    public static void semacquireRWMutexR(Object sema, boolean lifo) {
+        ((Sema) sema).acquire(lifo, WaitReason.SyncRWMutexRLock);
+    }
+
+    /** Go: sync_runtime_SemacquireRWMutex (a writer waiting for the readers to leave). */
+    public static void semacquireRWMutex(Object sema, boolean lifo) {
+        ((Sema) sema).acquire(lifo, WaitReason.SyncRWMutexLock);
+    }
+
+    /** Go: sync_runtime_Semrelease. handoff: give the unit to the first waiter and let it run now. */
+    public static void semrelease(Object sema, boolean handoff) {
+        ((Sema) sema).release(handoff);
+    }
+
+    /** Go: sync_runtime_canSpin. */
+    public static boolean canSpin(int iter) {
+        return SyncRuntime.canSpin(iter);
+    }
+
+    /** Go: sync_runtime_doSpin. */
+    public static void doSpin() {
+        SyncRuntime.doSpin();
+    }
+
+    /** Go: sync.fatal (linknamed to runtime.fatal): prints fatal error: msg and a dump, exits 2. */
+    public static Error fatal(String msg) {
+        throw Proc.fatal(msg);
+    }
+
+    // ---- sync.Cond's notify list (Go: sync.runtime_notifyList*)
+
+    public static Object newNotifyList() {
+        return new NotifyList();
+    }
+
+    public static int notifyListAdd(Object l) {
+        return ((NotifyList) l).add();
+    }
+
+    public static void notifyListWait(Object l, int ticket) {
+        ((NotifyList) l).await(ticket);
+    }
+
+    public static void notifyListNotifyOne(Object l) {
+        ((NotifyList) l).notifyOne();
+    }
+
+    public static void notifyListNotifyAll(Object l) {
+        ((NotifyList) l).notifyAllTickets();
     }
 }
