@@ -16,12 +16,18 @@
  *       the global run queue.</li>
  *   <li>{@code Proc} — the scheduler proper (proc.go): creation, park/ready, the M loop,
  *       findRunnable and stealing, the spinning protocol, stop-the-world and procresize.</li>
- *   <li>{@code Lock} — the runtime mutex (lock_futex.go); {@code Sema} — a goroutine semaphore
- *       (sema.go).</li>
+ *   <li>{@code Lock} — the runtime mutex (lock_futex.go); {@code Sema} — the runtime semaphore
+ *       under package sync (sema.go); {@code NotifyList} — sync.Cond's ticket list (sema.go
+ *       notifyList); {@code SyncRuntime} — sync's spin policy (proc.go sync_runtime_canSpin).</li>
+ *   <li>{@code Hchan}, {@code Sudog}, {@code WaitQ} — channels (chan.go); {@code Selectgo},
+ *       {@code SelectState} — select (select.go).</li>
+ *   <li>{@code Timer}, {@code Timers} — timers and the per-P 4-ary heaps (time.go);
+ *       {@code TimeLink} — the door for package time.</li>
  *   <li>{@code Traceback}, {@code Panics} — dumps, panics and fatal errors (traceback.go,
  *       panic.go); {@code Env} — settings read at start-up (runtime1.go).</li>
  *   <li>{@code Cont} — the only code touching {@code jdk.internal.vm.Continuation};
- *       {@code MainRun} — one {@code Go.main} call.</li>
+ *       {@code MainRun} — one {@code Go.main} call; {@code ChanAccess} — hands runtime-made
+ *       channels out as {@code dev.gort.Chan}.</li>
  * </ul>
  *
  * <h2>Conventions</h2>
