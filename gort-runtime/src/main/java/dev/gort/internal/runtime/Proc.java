@@ -1531,6 +1531,10 @@ public final class Proc {
                 allpBacking[i] = new P(i, runqSizeForNewP);
             } else if (allpBacking[i].status == _Pdead) {
                 allpBacking[i].status = _Pgcstop; // Go: p.init on a P kept from an earlier shrink
+                Timers ts = allpBacking[i].timers;
+                ts.mu.lock();
+                ts.dead = false;
+                ts.mu.unlock();
             }
         }
         P[] newp = Arrays.copyOf(allpBacking, nprocs);

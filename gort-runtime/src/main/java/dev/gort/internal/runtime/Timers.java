@@ -38,16 +38,26 @@ final class Timers {
     static void addToCurrentP(Timer t) {
         M mp = Proc.getm();
         P pp = mp != null ? mp.p : null;
-        if (pp == null || pp.m != mp) {
-            P[] ps = Proc.allp;
-            pp = ps[ThreadLocalRandom.current().nextInt(ps.length)];
-        }
-        Timers ts = pp.timers;
-        ts.mu.lock();
-        try {
-            ts.add(t);
-        } finally {
-            ts.mu.unlock();
+        boolean own = pp != null && pp.m == mp;
+        for (;;) {
+            if (!own) {
+                // A plain thread is not stopped by stop-the-world: the P it picks may be removed
+                // meanwhile. The dead mark, set under the heap lock when procresize empties a
+                // removed P's heap, tells it to pick again.
+                P[] ps = Proc.allp;
+                pp = ps[ThreadLocalRandom.current().nextInt(ps.length)];
+            }
+            Timers ts = pp.timers;
+            ts.mu.lock();
+            try {
+                if (!ts.dead) {
+                    ts.add(t);
+                    return;
+                }
+            } finally {
+                ts.mu.unlock();
+            }
+            own = false;
         }
     }
 
@@ -147,21 +157,33 @@ final class Timers {
         }
     }
 
-    /** Go: (*timers).take. Moves every timer of a removed P to this heap. Both mu are taken here. */
+    /**
+     * Go: (*timers).take. Moves every timer of a removed P to this heap and marks src dead, so no
+     * timer is added to it afterwards. Both mu are taken here (src first; only procresize, with
+     * the world stopped, holds two heap locks). A moved timer's {@code ts} goes straight from src to
+     * this heap, never through null: Timer.removeLocked reads ts without a lock and takes null to
+     * mean "fired".
+     */
     void take(Timers src) {
         src.mu.lock();
         mu.lock();
         try {
-            while (src.len > 0) {
-                Timer t = src.heap[src.len - 1];
-                src.remove(t);
-                add(t);
+            for (int i = 0; i < src.len; i++) {
+                Timer t = src.heap[i];
+                src.heap[i] = null;
+                add(t); // sets t.ts = this
             }
+            src.len = 0;
+            src.minWhen = 0;
+            src.dead = true;
         } finally {
             mu.unlock();
             src.mu.unlock();
         }
     }
+
+    /** Set (under mu) when this P was removed and its timers moved; cleared when it is reused. */
+    boolean dead;
 
     // ---------------------------------------------------------------- the 4-ary heap
 
