@@ -1,0 +1,347 @@
+#!/usr/bin/env bash
+# gort-bench/peers.sh -- Gort side by side with the peers of ../shared/anchors, in one run.
+#
+# Builds Gort's bench jar (dev.gort.bench.anchors.GortAnchors) and, in a temporary copy of the
+# anchors, the Go, JDK virtual-thread and Kotlin-coroutine peers (plus this directory's Go and
+# Kotlin peers of the "select" benchmark, which the anchors lack). Then runs every selected
+# benchmark for every implementation, each in its own process, interleaved (bench by bench, the
+# implementations one after the other, the order rotating by pass), REPEATS passes, and prints a
+# markdown table (median over passes; Gort / peer ratios), also written to
+# gort-bench/target/peers-<stamp>.md. Raw output: gort-bench/target/peers-<stamp>/.
+#
+#   gort-bench/peers.sh                          # all benchmarks, 1 pass
+#   REPEATS=3 gort-bench/peers.sh                # 3 passes, cells show median (min-max)
+#   ONLY="pingpong skynet" gort-bench/peers.sh   # a subset (names as in the table's first column:
+#                                                # skynet spawn pingpong threadring mpmc select timers mem)
+#   IMPLS="gort go" gort-bench/peers.sh          # a subset of implementations
+#
+# Other knobs: PROC_TIMEOUT (seconds per process, default 300; a JVM that overruns gets a jstack
+# before it is killed), KEEP_WORK=1 (keep the temporary build directory), ANCHORS (default
+# <repo>/../shared/anchors), JAVA_HOME (default: the Temurin 25 under /usr/lib/jvm), and the anchors'
+# size variables PINGPONG_N, THREADRING_HOPS, MPMC_N, TIMERS_N, plus SELECT_N (defaults: the
+# anchors' sizes, 1,000,000 selects). A peer whose toolchain is missing (go, mvn) is skipped with a
+# message; its cells read "-".
+set -u
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+ROOT=$(cd "$HERE/.." && pwd -P)
+ANCHORS=${ANCHORS:-$ROOT/../shared/anchors}
+# the command line, for the table's header: the knobs the caller set
+CMDLINE=""
+for v in ONLY REPEATS IMPLS PROC_TIMEOUT PINGPONG_N THREADRING_HOPS MPMC_N TIMERS_N SELECT_N; do
+  [[ -n ${!v:-} ]] && CMDLINE+="$v=\"${!v}\" "
+done
+CMDLINE+="gort-bench/peers.sh"
+REPEATS=${REPEATS:-1}
+PROC_TIMEOUT=${PROC_TIMEOUT:-300}
+IMPLS_ALL=(gort go vt kotlin)
+read -r -a IMPLS <<<"${IMPLS:-${IMPLS_ALL[*]}}"
+
+# --- JDK 25 and Maven (the default java on this machine is 17) -----------------
+java_major() { "$1" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -1; }
+if [[ -z ${JAVA_HOME:-} || ! -x $JAVA_HOME/bin/java || $(java_major "$JAVA_HOME/bin/java") -lt 25 ]]; then
+  JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+[[ -x $JAVA_HOME/bin/java && $(java_major "$JAVA_HOME/bin/java") -ge 25 ]] ||
+  { echo "peers.sh: needs a JDK 25 (set JAVA_HOME)" >&2; exit 1; }
+export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
+JAVA="$JAVA_HOME/bin/java"
+if [[ ${MAVEN_OPTS:-} != *sun-misc-unsafe-memory-access* ]]; then
+  export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
+fi
+command -v mvn >/dev/null 2>&1 || { echo "peers.sh: needs Apache Maven 3.8+ on PATH (Gort's jar is built with it)" >&2; exit 1; }
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT="$ROOT/gort-bench/target/peers-$STAMP"
+TABLE="$ROOT/gort-bench/target/peers-$STAMP.md"
+mkdir -p "$OUT/logs"
+RES="$OUT/results.txt"
+: >"$RES"
+T_START=$(date +%s)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gort-peers.XXXXXX")
+cleanup() { [[ ${KEEP_WORK:-} == 1 ]] || rm -rf "$WORK"; }
+trap cleanup EXIT
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$OUT/run.log" >&2; }
+
+# --- sizes: the anchors' defaults ------------------------------------------------
+export PINGPONG_N=${PINGPONG_N:-1000000}
+export THREADRING_HOPS=${THREADRING_HOPS:-10000000}
+export MPMC_N=${MPMC_N:-10000000}
+export TIMERS_N=${TIMERS_N:-100000}
+export SELECT_N=${SELECT_N:-1000000}
+
+# --- build ---------------------------------------------------------------------
+declare -A HAVE=()
+
+# Gort: the same build and the same lock as `./gort bench`, then a private copy of the jar, so a
+# rebuild by someone else during the run cannot change what is measured.
+log "building gort (mvn -B -ntp -q -pl :gort-bench -am package -DskipTests)"
+(
+  cd "$ROOT" || exit 1
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>>"${TMPDIR:-/tmp}/gort-$(id -u)-$(printf '%s' "$ROOT" | cksum | cut -d ' ' -f 1).lock"
+    flock 9
+  fi
+  mvn -B -ntp -q -pl :gort-bench -am package -DskipTests &&
+    cp gort-bench/target/benchmarks.jar "$WORK/gort-bench.jar"
+) >"$OUT/logs/build-gort.log" 2>&1
+if [[ -f $WORK/gort-bench.jar ]] && unzip -l "$WORK/gort-bench.jar" 2>/dev/null | grep -q 'dev/gort/bench/anchors/GortAnchors.class'; then
+  HAVE[gort]=1
+else
+  log "gort build failed or the jar lacks GortAnchors (see $OUT/logs/build-gort.log)"
+  tail -20 "$OUT/logs/build-gort.log" >&2
+fi
+GORT_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+GORT_DIRTY=$(git -C "$ROOT" status --porcelain -- gort-runtime 2>/dev/null | wc -l)
+
+# The anchors are read-only: build the peers in a copy.
+[[ -d $ANCHORS ]] || { echo "peers.sh: no anchors at $ANCHORS" >&2; exit 1; }
+mkdir -p "$WORK/anchors"
+(cd "$ANCHORS" && tar cf - --exclude=./results --exclude=target --exclude=gobench .) | (cd "$WORK/anchors" && tar xf -)
+chmod -R u+w "$WORK/anchors"
+A="$WORK/anchors"
+
+if command -v go >/dev/null 2>&1; then
+  log "building go peers ($(go version))"
+  if (cd "$A/go" && go build -o gobench .) >"$OUT/logs/build-go.log" 2>&1; then
+    HAVE[go]=1
+    mkdir -p "$WORK/goselect"
+    cp "$HERE/peers/go-select/main.go" "$WORK/goselect/"
+    (cd "$WORK/goselect" && go build -o goselect main.go) >>"$OUT/logs/build-go.log" 2>&1 && HAVE[go_select]=1 ||
+      log "the Go select peer did not build (see $OUT/logs/build-go.log): select for go reads -"
+  else
+    log "go build failed (see $OUT/logs/build-go.log): skipping the go peer"
+  fi
+else
+  log "go is not installed: skipping the go peer (apt-get install golang-go)"
+fi
+
+log "building vt peer (maven)"
+if (cd "$A/vt" && mvn -q -B -ntp package) >"$OUT/logs/build-vt.log" 2>&1; then
+  HAVE[vt]=1
+else
+  log "vt build failed (see $OUT/logs/build-vt.log): skipping the vt peer"
+fi
+
+log "building kotlin peer (maven, kotlin-maven-plugin), with this directory's select peer"
+mkdir -p "$A/kotlin/src/main/kotlin/gortpeers"
+cp "$HERE/peers/kotlin-select/KtSelect.kt" "$A/kotlin/src/main/kotlin/gortpeers/"
+if (cd "$A/kotlin" && mvn -q -B -ntp package) >"$OUT/logs/build-kotlin.log" 2>&1; then
+  HAVE[kotlin]=1 HAVE[kotlin_select]=1
+else
+  log "the kotlin build with the select peer failed; retrying without it (select for kotlin reads -)"
+  rm -rf "$A/kotlin/src/main/kotlin/gortpeers"
+  if (cd "$A/kotlin" && mvn -q -B -ntp package) >>"$OUT/logs/build-kotlin.log" 2>&1; then
+    HAVE[kotlin]=1
+  else
+    log "kotlin build failed (see $OUT/logs/build-kotlin.log): skipping the kotlin peer"
+  fi
+fi
+
+{
+  echo "gort: commit $GORT_COMMIT$( ((GORT_DIRTY)) && echo " plus $GORT_DIRTY uncommitted files in gort-runtime")"
+  [[ -n ${HAVE[go]:-} ]] && echo "go: $(go version)"
+  echo "java: $("$JAVA" -version 2>&1 | tr '\n' ' ')"
+  echo "maven: $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"
+  if [[ -n ${HAVE[kotlin]:-} ]]; then
+    echo "kotlin: $(sed -n 's:.*<kotlin.version>\(.*\)</kotlin.version>.*:\1:p' "$A/kotlin/pom.xml")"
+    echo "kotlinx.coroutines: $(ls "$A/kotlin/target/lib" | sed -n 's/kotlinx-coroutines-core-jvm-\(.*\)\.jar/\1/p')"
+  fi
+  echo "machine: $(nproc) cpus, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
+  echo "sizes: PINGPONG_N=$PINGPONG_N THREADRING_HOPS=$THREADRING_HOPS MPMC_N=$MPMC_N TIMERS_N=$TIMERS_N SELECT_N=$SELECT_N"
+} >"$OUT/versions.txt"
+sed 's/^/  /' "$OUT/versions.txt" >&2
+
+# --- commands ------------------------------------------------------------------
+JVM_COMMON=(-Xmx8g --enable-native-access=ALL-UNNAMED) # the anchors' flags for the JVM peers
+GORT_FLAGS=(--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED -Xmx8g)
+
+cmd_for() { # impl bench n -> sets CMD; fails if that impl cannot run that bench
+  local impl=$1 bench=$2 n=$3
+  [[ -n ${HAVE[$impl]:-} ]] || return 1
+  case $impl:$bench in
+    gort:*) CMD=("$JAVA" "${GORT_FLAGS[@]}" "-Dgort.gomaxprocs=$n" -cp "$WORK/gort-bench.jar"
+                 dev.gort.bench.anchors.GortAnchors "$bench" "$n") ;;
+    go:select) [[ -n ${HAVE[go_select]:-} ]] || return 1; CMD=("$WORK/goselect/goselect" select "$n") ;;
+    go:*) CMD=("$A/go/gobench" "$bench" "$n") ;;
+    vt:select) return 1 ;; # no select over SynchronousQueues
+    vt:*) CMD=("$JAVA" "${JVM_COMMON[@]}" "-Djdk.virtualThreadScheduler.parallelism=$n"
+               "-Djdk.virtualThreadScheduler.maxPoolSize=$n" -cp "$A/vt/target/vtbench-1.0.jar" anchors.VtBench "$bench" "$n") ;;
+    kotlin:*)
+      local main=anchors.KtBenchKt
+      if [[ $bench == select ]]; then [[ -n ${HAVE[kotlin_select]:-} ]] || return 1; main=gortpeers.KtSelectKt; fi
+      CMD=("$JAVA" "${JVM_COMMON[@]}" "-Dkotlinx.coroutines.scheduler.core.pool.size=$n"
+           "-Dkotlinx.coroutines.scheduler.max.pool.size=$n" -cp "$A/kotlin/target/ktbench-1.0.jar:$A/kotlin/target/lib/*"
+           "$main" "$bench" "$n") ;;
+    *) return 1 ;;
+  esac
+}
+
+run_one() { # rep impl bench n
+  local rep=$1 impl=$2 bench=$3 n=$4
+  local f="$OUT/logs/r$rep-$bench-n$n-$impl"
+  cmd_for "$impl" "$bench" "$n" || return 0
+  echo "${CMD[*]}" >"$f.cmd"
+  local t0 rc timed_out=0 load0
+  read -r load0 _ </proc/loadavg
+  t0=$(date +%s.%N)
+  "${CMD[@]}" >"$f.out" 2>"$f.err" &
+  local pid=$!
+  local deadline=$((SECONDS + PROC_TIMEOUT))
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      timed_out=1
+      if [[ $impl != go ]]; then # a JVM: keep its thread dump
+        timeout 60 "$JAVA_HOME/bin/jstack" -l "$pid" >"$f.jstack" 2>&1
+      else
+        kill -QUIT "$pid" 2>/dev/null # Go prints every goroutine's stack on SIGQUIT
+        sleep 2
+      fi
+      kill -TERM "$pid" 2>/dev/null
+      for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+      break
+    fi
+    sleep 0.2
+  done
+  wait "$pid"
+  rc=$?
+  local el
+  el=$(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $t0}")
+  grep '^RESULT ' "$f.out" | sed "s/^/rep=$rep /" >>"$RES"
+  local load1
+  read -r load1 _ </proc/loadavg
+  echo "rep=$rep bench=$bench impl=$impl procs=$n load_before=$load0 load_after=$load1" >>"$OUT/load.txt"
+  if ((timed_out)); then
+    echo "rep=$rep FAIL bench=$bench impl=$impl procs=$n rc=timeout(${PROC_TIMEOUT}s)" >>"$RES"
+    log "FAIL $impl $bench n=$n: no exit after ${PROC_TIMEOUT}s (stderr: $f.err, dump: $f.jstack)"
+  elif [[ $rc -ne 0 ]] || ! grep -q '^RESULT ' "$f.out"; then
+    echo "rep=$rep FAIL bench=$bench impl=$impl procs=$n rc=$rc" >>"$RES"
+    log "FAIL $impl $bench n=$n rc=$rc (see $f.err)"
+  fi
+  log "$(printf 'rep %s %-10s n=%s %-6s %6ss load %s  %s' "$rep" "$bench" "$n" "$impl" "$el" "$load1" \
+    "$(grep '^RESULT ' "$f.out" | sed 's/.*bench=\([^ ]*\).*value=\([^ ]*\) unit=\(.*\)/\1=\2 \3/' | tr '\n' ' ')")"
+}
+
+# --- the plan --------------------------------------------------------------------
+PLAN=("skynet 2" "spawn 2" "pingpong 1" "pingpong 2" "threadring 1" "threadring 2"
+  "mpmc 2" "select 2" "timers 2" "mem 2")
+for b in ${ONLY:-}; do
+  case " skynet spawn pingpong threadring mpmc select timers mem " in
+    *" $b "*) ;;
+    *) log "ONLY: unknown benchmark '$b' (known: skynet spawn pingpong threadring mpmc select timers mem)" ;;
+  esac
+done
+
+for rep in $(seq 1 "$REPEATS"); do
+  log "=== pass $rep of $REPEATS"
+  # rotate the order of the implementations from pass to pass
+  k=$(((rep - 1) % ${#IMPLS[@]}))
+  order=("${IMPLS[@]:k}" "${IMPLS[@]:0:k}")
+  for spec in "${PLAN[@]}"; do
+    set -- $spec
+    bench=$1 n=$2
+    if [[ -n ${ONLY:-} ]] && [[ " $ONLY " != *" $bench "* ]]; then continue; fi
+    for impl in "${order[@]}"; do run_one "$rep" "$impl" "$bench" "$n"; done
+  done
+done
+log "total wall $(($(date +%s) - T_START)) s"
+
+# --- the table -------------------------------------------------------------------
+python3 - "$OUT" "$STAMP" "$CMDLINE" "$(($(date +%s) - T_START))" >"$TABLE" <<'PY'
+import os, re, statistics, sys
+from collections import defaultdict
+
+out, stamp, cmdline, wall = sys.argv[1:5]
+ORDER = [
+    ("skynet", "2", "ms per full 1M-leaf run"),
+    ("spawn", "2", "ns per task (1M tasks)"),
+    ("pingpong", "1", "ns per round trip (unbuffered, 1M)"),
+    ("pingpong", "2", "ns per round trip (unbuffered, 1M)"),
+    ("threadring", "1", "ns per hop (503 tasks, 10M hops)"),
+    ("threadring", "2", "ns per hop (503 tasks, 10M hops)"),
+    ("mpmc", "2", "ns per message (cap 1024, 4P/4C, 10M)"),
+    ("select", "2", "ns per 2-case select (2 unbuffered feeders, 1M selects; not an anchor)"),
+    ("timers_wall", "2", "ms wall, 100k tasks x 5 sleeps of 1..100 ms"),
+    ("timers_p50late", "2", "ms p50 wake-up lateness"),
+    ("timers_p99late", "2", "ms p99 wake-up lateness"),
+    ("mem_heap", "2", "heap bytes per parked task after GC, 1M parked in recv (Go: HeapInuse+StackInuse)"),
+    ("mem_rss", "2", "RSS bytes per parked task (1M)"),
+]
+IMPLS = ["gort", "go", "vt", "kotlin"]
+LINE = re.compile(r"rep=(\d+) RESULT bench=(\S+) impl=(\S+) procs=(\d+) value=(\S+) unit=(\S+)")
+vals, units, fails = defaultdict(list), {}, []
+with open(os.path.join(out, "results.txt")) as f:
+    for line in f:
+        line = line.strip()
+        m = LINE.match(line)
+        if m:
+            rep, bench, impl, procs, value, unit = m.groups()
+            vals[(bench, procs, impl)].append(float(value))
+            units[bench] = unit
+        elif " FAIL " in line:
+            fails.append(line)
+reps = max((len(v) for v in vals.values()), default=0)
+
+def fmt(v):
+    a = abs(v)
+    if v == int(v) and a < 1000: return str(int(v))
+    if a >= 1000: return f"{v:,.0f}"
+    if a >= 100: return f"{v:.0f}"
+    if a >= 10: return f"{v:.1f}"
+    return f"{v:.2f}"
+
+def med(k):
+    v = vals.get(k)
+    return statistics.median(v) if v else None
+
+print(f"Generated by `{cmdline}` from `gort-bench/target/peers-{stamp}/` ({reps} pass(es); every benchmark x "
+      f"implementation ran in its own process per pass; wall {int(wall) // 60} min {int(wall) % 60} s).\n")
+print("Cell = median over passes of each process's value" + (", then (min-max over passes)" if reps > 1 else "")
+      + ". Within a process, the value is the median of the later (warmed-up) iterations, as in the anchors. "
+      "Lower is better everywhere; a ratio below 1 means Gort is faster / smaller.\n")
+print("| bench | N | unit | gort | go | vt (JDK 25) | kotlin | gort/go | gort/vt | gort/kotlin | what |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+for bench, procs, what in ORDER:
+    base = bench.split("_")[0]  # timers_wall -> timers: the process that failed
+    if not any((bench, procs, i) in vals for i in IMPLS) and not any(f" bench={base} " in x and f" procs={procs} " in x for x in fails):
+        continue
+    cells = []
+    for impl in IMPLS:
+        v = vals.get((bench, procs, impl))
+        if not v:
+            failed = any(f" bench={base} " in x and f" impl={impl} " in x and f" procs={procs} " in x for x in fails)
+            cells.append("FAIL" if failed else "-")
+            continue
+        c = fmt(statistics.median(v))
+        if len(v) > 1: c += f" ({fmt(min(v))}-{fmt(max(v))})"
+        if len(v) < reps: c += f" [n={len(v)}]"
+        cells.append(f"**{c}**" if impl == "gort" else c)
+    g = med((bench, procs, "gort"))
+    ratios = []
+    for impl in IMPLS[1:]:
+        p = med((bench, procs, impl))
+        ratios.append(f"{g / p:.2f}" if g is not None and p else "-")
+    print(f"| {bench} | {procs} | {units.get(bench, '')} | " + " | ".join(cells) + " | " + " | ".join(ratios) + f" | {what} |")
+print()
+if fails:
+    print("Failures:\n")
+    for x in fails: print(f"- `{x}`")
+    print()
+loads = []
+lp = os.path.join(out, "load.txt")
+if os.path.exists(lp):
+    with open(lp) as f:
+        for line in f:
+            loads += [float(x.split("=")[1]) for x in line.split() if x.startswith("load_")]
+if loads:
+    print(f"1-minute load average at the start and end of each process: median {statistics.median(loads):.2f}, "
+          f"range {min(loads):.2f}-{max(loads):.2f} (this run's own process adds about 1-2 on 2 cores; "
+          f"more means other jobs shared the machine).\n")
+print("Versions and machine:\n")
+with open(os.path.join(out, "versions.txt")) as f:
+    for line in f: print(f"- {line.strip()}")
+PY
+cat "$TABLE"
+log "table: ${TABLE#"$ROOT/"}; raw output: ${OUT#"$ROOT/"}/"

@@ -1,0 +1,475 @@
+package dev.gort.bench.anchors;
+
+import dev.gort.Chan;
+import dev.gort.Go;
+import dev.gort.Select;
+import dev.gort.sync.WaitGroup;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Gort's side of the peer anchor benchmarks ({@code ../shared/anchors}): the same workloads, sizes,
+ * warm-up/measure scheme and output as the Go, virtual-thread and Kotlin programs there, written
+ * with Gort's API.
+ *
+ * <pre>
+ * java --add-exports=java.base/jdk.internal.vm=ALL-UNNAMED -Xmx8g -Dgort.gomaxprocs=N \
+ *      -cp gort-bench/target/benchmarks.jar dev.gort.bench.anchors.GortAnchors &lt;bench&gt; &lt;N&gt;
+ * </pre>
+ *
+ * Prints {@code RESULT bench=<name> impl=gort procs=<N> value=<number> unit=<unit>} lines, checks
+ * every result, and exits with status 2 on a wrong one ({@code VERIFY FAILED: ...} on stderr).
+ * Benchmarks: skynet, spawn, pingpong, threadring, mpmc, select, timers, mem. As in the Go peer,
+ * the whole benchmark runs in the main goroutine ({@link Go#main}); per-iteration values go to
+ * stderr and the reported value is the median of the iterations after the warm-up ones.
+ *
+ * <p>{@code select} is not an anchor: two goroutines each send {@code SELECT_N / 2} values on their
+ * own unbuffered channel, and the main goroutine runs {@code SELECT_N} two-case selects receiving
+ * from both; the value is wall time per select. Sizes come from the anchors' environment variables
+ * ({@code PINGPONG_N}, {@code THREADRING_HOPS}, {@code MPMC_N}, {@code TIMERS_N}) plus
+ * {@code SELECT_N}.
+ */
+public final class GortAnchors {
+    private GortAnchors() {}
+
+    static int procs;
+
+    static void result(String bench, double value, String unit) {
+        System.out.printf(Locale.ROOT, "RESULT bench=%s impl=gort procs=%d value=%.3f unit=%s%n", bench, procs, value, unit);
+        System.out.flush();
+    }
+
+    static void fail(String msg) {
+        System.err.println("VERIFY FAILED: " + msg);
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(2);
+    }
+
+    static int envInt(String name, int def) {
+        String s = System.getenv(name);
+        return s == null || s.isEmpty() ? def : Integer.parseInt(s);
+    }
+
+    static double median(List<Double> v) {
+        double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /** Runs warm + meas iterations of f; returns the median of the last meas values. */
+    static double measure(String name, int warm, int meas, DoubleSupplier f) {
+        List<Double> vals = new ArrayList<>();
+        for (int i = 0; i < warm + meas; i++) {
+            double v = f.getAsDouble();
+            System.err.printf(Locale.ROOT, "  %s iter %d: %.3f%n", name, i, v);
+            if (i >= warm) {
+                vals.add(v);
+            }
+        }
+        return median(vals);
+    }
+
+    // ------------------------------------------------------------ skynet
+
+    static void skynet(Chan<Long> c, long num, int size, int div) {
+        if (size == 1) {
+            c.send(num);
+            return;
+        }
+        Chan<Long> rc = Chan.make();
+        for (int i = 0; i < div; i++) {
+            long sub = num + (long) i * (size / div);
+            Go.go(() -> skynet(rc, sub, size / div, div));
+        }
+        long sum = 0;
+        for (int i = 0; i < div; i++) {
+            sum += rc.recv();
+        }
+        c.send(sum);
+    }
+
+    static void benchSkynet() {
+        double v = measure("skynet", 3, 5, () -> {
+            long t0 = System.nanoTime();
+            Chan<Long> c = Chan.make();
+            Go.go(() -> skynet(c, 0, 1_000_000, 10));
+            long sum = c.recv();
+            long el = System.nanoTime() - t0;
+            if (sum != 499_999_500_000L) {
+                fail("skynet sum " + sum);
+            }
+            return el / 1e6;
+        });
+        result("skynet", v, "ms");
+    }
+
+    // ------------------------------------------------------------ spawn
+
+    static void benchSpawn() {
+        final int n = 1_000_000;
+        double v = measure("spawn", 3, 5, () -> {
+            long t0 = System.nanoTime();
+            WaitGroup wg = new WaitGroup();
+            wg.add(n);
+            Runnable body = wg::done;
+            for (int i = 0; i < n; i++) {
+                Go.go(body);
+            }
+            wg.await();
+            return (double) (System.nanoTime() - t0) / n;
+        });
+        result("spawn", v, "ns_per_task");
+    }
+
+    // ------------------------------------------------------------ pingpong
+
+    static void benchPingpong() {
+        int n = envInt("PINGPONG_N", 1_000_000);
+        double v = measure("pingpong", 2, 3, () -> {
+            Chan<Integer> a = Chan.make(), b = Chan.make();
+            Chan<Boolean> done = Chan.make();
+            Go.go(() -> {
+                for (Integer x : a) {
+                    b.send(x + 1);
+                }
+                done.close();
+            });
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                a.send(i);
+                int r = b.recv();
+                if (r != i + 1) {
+                    fail("pingpong got " + r + " want " + (i + 1));
+                }
+            }
+            long el = System.nanoTime() - t0;
+            a.close();
+            done.recv();
+            return (double) el / n;
+        });
+        result("pingpong", v, "ns_per_roundtrip");
+    }
+
+    // ------------------------------------------------------------ threadring
+
+    static void benchThreadring() {
+        final int ring = 503;
+        int hops = envInt("THREADRING_HOPS", 10_000_000);
+        int want = hops % ring + 1;
+        double v = measure("threadring", 1, 3, () -> {
+            List<Chan<Integer>> chans = new ArrayList<>(ring);
+            for (int i = 0; i < ring; i++) {
+                chans.add(Chan.make());
+            }
+            Chan<Integer> winner = Chan.make(1);
+            WaitGroup wg = new WaitGroup();
+            wg.add(ring);
+            for (int i = 0; i < ring; i++) {
+                int id = i + 1;
+                Chan<Integer> in = chans.get(i), out = chans.get((i + 1) % ring);
+                Go.go(() -> {
+                    try {
+                        for (;;) {
+                            int x = in.recv();
+                            if (x > 0) {
+                                out.send(x - 1);
+                                continue;
+                            }
+                            if (x == 0) { // token exhausted: report, then a termination lap
+                                winner.send(id);
+                                out.send(-1);
+                                in.recv();
+                                return;
+                            }
+                            out.send(-1);
+                            return;
+                        }
+                    } finally {
+                        wg.done();
+                    }
+                });
+            }
+            long t0 = System.nanoTime();
+            chans.get(0).send(hops);
+            int w = winner.recv();
+            wg.await();
+            long el = System.nanoTime() - t0;
+            if (w != want) {
+                fail("threadring winner " + w + " want " + want);
+            }
+            return (double) el / hops;
+        });
+        result("threadring", v, "ns_per_hop");
+    }
+
+    // ------------------------------------------------------------ mpmc
+
+    static void benchMpmc() {
+        int total = envInt("MPMC_N", 10_000_000);
+        final int producers = 4, consumers = 4;
+        final int per = total / producers;
+        double v = measure("mpmc", 2, 3, () -> {
+            Chan<Long> ch = Chan.make(1024);
+            long[] sums = new long[consumers];
+            WaitGroup wg = new WaitGroup();
+            wg.add(producers + consumers);
+            long t0 = System.nanoTime();
+            for (int p = 0; p < producers; p++) {
+                long base = (long) p * per;
+                Go.go(() -> {
+                    try {
+                        for (int i = 0; i < per; i++) {
+                            ch.send(base + i);
+                        }
+                    } finally {
+                        wg.done();
+                    }
+                });
+            }
+            for (int c = 0; c < consumers; c++) {
+                int cc = c;
+                Go.go(() -> {
+                    try {
+                        long s = 0;
+                        for (int i = 0; i < per; i++) {
+                            s += ch.recv();
+                        }
+                        sums[cc] = s;
+                    } finally {
+                        wg.done();
+                    }
+                });
+            }
+            wg.await();
+            long el = System.nanoTime() - t0;
+            long s = 0;
+            for (long x : sums) {
+                s += x;
+            }
+            long n = (long) per * producers;
+            if (s != n * (n - 1) / 2) {
+                fail("mpmc sum " + s + " want " + n * (n - 1) / 2);
+            }
+            return (double) el / n;
+        });
+        result("mpmc", v, "ns_per_msg");
+    }
+
+    // ------------------------------------------------------------ select (not an anchor)
+
+    static void benchSelect() {
+        int total = envInt("SELECT_N", 1_000_000);
+        final int half = total / 2;
+        final long n = 2L * half;
+        double v = measure("select", 2, 3, () -> {
+            Chan<Long> a = Chan.make(), b = Chan.make();
+            Go.go(() -> {
+                for (int i = 0; i < half; i++) {
+                    a.send((long) i);
+                }
+            });
+            Go.go(() -> {
+                for (int i = 0; i < half; i++) {
+                    b.send((long) (half + i));
+                }
+            });
+            long[] acc = new long[3]; // sum, from a, from b
+            Select.Case fromA = Select.recv(a, x -> {
+                acc[0] += x;
+                acc[1]++;
+            });
+            Select.Case fromB = Select.recv(b, x -> {
+                acc[0] += x;
+                acc[2]++;
+            });
+            long t0 = System.nanoTime();
+            for (long i = 0; i < n; i++) {
+                Select.select(fromA, fromB);
+            }
+            long el = System.nanoTime() - t0;
+            if (acc[1] != half || acc[2] != half || acc[0] != n * (n - 1) / 2) {
+                fail("select sum " + acc[0] + " from a " + acc[1] + " from b " + acc[2]);
+            }
+            return (double) el / n;
+        });
+        result("select", v, "ns_per_select");
+    }
+
+    // ------------------------------------------------------------ timers
+
+    static long splitmixOut(long s) {
+        long z = s;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    static void benchTimers() {
+        int n = envInt("TIMERS_N", 100_000);
+        final int rounds = 5;
+        List<Double> walls = new ArrayList<>(), p99s = new ArrayList<>(), p50s = new ArrayList<>();
+        for (int it = 0; it < 4; it++) {
+            long[] late = new long[n * rounds];
+            AtomicLong sumD = new AtomicLong();
+            WaitGroup wg = new WaitGroup();
+            wg.add(n);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                int ii = i;
+                Go.go(() -> {
+                    try {
+                        long st = 42 + ii;
+                        long sd = 0;
+                        for (int r = 0; r < rounds; r++) {
+                            st += 0x9E3779B97F4A7C15L;
+                            long d = 1 + Long.remainderUnsigned(splitmixOut(st), 100);
+                            sd += d;
+                            long s = System.nanoTime();
+                            Go.sleep(Duration.ofMillis(d));
+                            late[ii * rounds + r] = System.nanoTime() - s - d * 1_000_000L;
+                        }
+                        sumD.addAndGet(sd);
+                    } finally {
+                        wg.done();
+                    }
+                });
+            }
+            wg.await();
+            double wall = (System.nanoTime() - t0) / 1e6;
+            Arrays.sort(late);
+            if (late[0] < 0) { // Go.sleep promises at least d: report, but do not fail the run
+                int early = 0;
+                while (early < late.length && late[early] < 0) {
+                    early++;
+                }
+                System.err.printf(Locale.ROOT, "  WARNING: %d sleeps returned early, the earliest by %d ns%n", early, -late[0]);
+            }
+            double p99 = late[late.length * 99 / 100] / 1e6, p50 = late[late.length / 2] / 1e6;
+            System.err.printf(Locale.ROOT, "  timers iter %d: wall %.1f ms p50 %.3f p99 %.3f ms (sum of sleeps %d ms)%n",
+                    it, wall, p50, p99, sumD.get());
+            if (it >= 1) {
+                walls.add(wall);
+                p99s.add(p99);
+                p50s.add(p50);
+            }
+        }
+        result("timers_wall", median(walls), "ms");
+        result("timers_p99late", median(p99s), "ms");
+        result("timers_p50late", median(p50s), "ms");
+    }
+
+    // ------------------------------------------------------------ mem
+
+    static long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.trim().split("\\s+")[1]) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+        return 0;
+    }
+
+    static long heapUsedAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    static void benchMem() {
+        final int n = 1_000_000;
+        // warm the runtime a little so class loading and the first Gs are not counted
+        {
+            Chan<Integer> w = Chan.make();
+            WaitGroup wd = new WaitGroup();
+            wd.add(1000);
+            for (int i = 0; i < 1000; i++) {
+                Go.go(() -> {
+                    w.recv();
+                    wd.done();
+                });
+            }
+            w.close();
+            wd.await();
+        }
+        long heap0 = heapUsedAfterGc();
+        Go.sleep(Duration.ofMillis(100));
+        long rss0 = rssBytes();
+        Chan<Integer> ch = Chan.make();
+        WaitGroup ready = new WaitGroup(), done = new WaitGroup();
+        ready.add(n);
+        done.add(n);
+        for (int i = 0; i < n; i++) {
+            Go.go(() -> {
+                ready.done();
+                ch.recv();
+                done.done();
+            });
+        }
+        ready.await();
+        Go.sleep(Duration.ofMillis(300));
+        long rss1 = rssBytes();
+        long heap1 = heapUsedAfterGc();
+        long rss2 = rssBytes();
+        int live = Go.numGoroutine();
+        System.err.printf(Locale.ROOT, "  rss %d -> %d (after gc %d), heap used %d -> %d, goroutines %d%n",
+                rss0, rss1, rss2, heap0, heap1, live);
+        if (live < n) {
+            fail("mem: only " + live + " goroutines alive, want at least " + n);
+        }
+        ch.close();
+        done.await();
+        result("mem_rss", (double) (rss1 - rss0) / n, "bytes_per_task");
+        result("mem_heap", (double) (heap1 - heap0) / n, "bytes_per_task");
+    }
+
+    // ------------------------------------------------------------ main
+
+    public static void main(String[] args) {
+        if (args.length < 2) {
+            System.err.println("usage: GortAnchors <skynet|spawn|pingpong|threadring|mpmc|select|timers|mem> <procs>");
+            System.exit(1);
+        }
+        procs = Integer.parseInt(args[1]);
+        Runnable bench = switch (args[0]) {
+            case "skynet" -> GortAnchors::benchSkynet;
+            case "spawn" -> GortAnchors::benchSpawn;
+            case "pingpong" -> GortAnchors::benchPingpong;
+            case "threadring" -> GortAnchors::benchThreadring;
+            case "mpmc" -> GortAnchors::benchMpmc;
+            case "select" -> GortAnchors::benchSelect;
+            case "timers" -> GortAnchors::benchTimers;
+            case "mem" -> GortAnchors::benchMem;
+            default -> null;
+        };
+        if (bench == null) {
+            System.err.println("unknown bench " + args[0]);
+            System.exit(1);
+        }
+        Go.gomaxprocs(procs);
+        if (Go.gomaxprocs(0) != procs) {
+            fail("GOMAXPROCS is " + Go.gomaxprocs(0) + ", want " + procs);
+        }
+        try {
+            Go.main(bench); // the whole benchmark runs in the main goroutine, as in the Go peer
+        } catch (Throwable e) {
+            e.printStackTrace();
+            fail("exception " + e);
+        }
+        System.exit(0);
+    }
+}
