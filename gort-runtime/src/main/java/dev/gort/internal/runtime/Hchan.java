@@ -128,11 +128,7 @@ public final class Hchan {
             return true;
         }
         if (qcount < dataqsiz) {
-            buf[sendx] = v;
-            if (++sendx == dataqsiz) {
-                sendx = 0;
-            }
-            qcount = qcount + 1;
+            bufsend(v);
             lock.unlock();
             return true;
         }
@@ -199,12 +195,7 @@ public final class Hchan {
             }
         }
         if (qcount > 0) {
-            Object v = buf[recvx];
-            buf[recvx] = null;
-            if (++recvx == dataqsiz) {
-                recvx = 0;
-            }
-            qcount = qcount - 1;
+            Object v = bufrecv();
             lock.unlock();
             return v;
         }
@@ -223,6 +214,18 @@ public final class Hchan {
 
     /** Go: recv. Completes a receive from the waiting sender sg; unlocks, then wakes it. Lock held. */
     Object recv(Sudog sg, M mp) {
+        Object v = takeFromSender(sg);
+        lock.unlock();
+        sg.wake(mp);
+        return v;
+    }
+
+    /**
+     * The locked half of Go's recv: the value a receive gets from the waiting sender sg. Unbuffered:
+     * the sender's value. Buffered (then the buffer is full): the head of the buffer, and the
+     * sender's value goes to the tail, keeping FIFO order. Marks sg completed. Lock held.
+     */
+    Object takeFromSender(Sudog sg) {
         Object v;
         if (dataqsiz == 0) {
             v = sg.elem;
@@ -236,8 +239,26 @@ public final class Hchan {
         }
         sg.elem = null;
         sg.success = true;
-        lock.unlock();
-        sg.wake(mp);
+        return v;
+    }
+
+    /** Appends v to the buffer, which has room. Lock held. */
+    void bufsend(Object v) {
+        buf[sendx] = v;
+        if (++sendx == dataqsiz) {
+            sendx = 0;
+        }
+        qcount = qcount + 1;
+    }
+
+    /** Takes the head of the buffer, which is not empty. Lock held. */
+    Object bufrecv() {
+        Object v = buf[recvx];
+        buf[recvx] = null;
+        if (++recvx == dataqsiz) {
+            recvx = 0;
+        }
+        qcount = qcount - 1;
         return v;
     }
 

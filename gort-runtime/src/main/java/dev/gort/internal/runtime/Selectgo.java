@@ -90,42 +90,21 @@ public final class Selectgo {
                     return i;
                 }
                 if (ch.qcount < ch.dataqsiz) {
-                    ch.buf[ch.sendx] = sendv[i];
-                    if (++ch.sendx == ch.dataqsiz) {
-                        ch.sendx = 0;
-                    }
-                    ch.qcount = ch.qcount + 1;
+                    ch.bufsend(sendv[i]);
                     selunlock(c, lockorder, norder);
                     return i;
                 }
             } else {
                 Sudog sg = ch.sendq.dequeue();
                 if (sg != null) {
-                    Object v;
-                    if (ch.dataqsiz == 0) {
-                        v = sg.elem;
-                    } else {
-                        v = ch.buf[ch.recvx];
-                        ch.buf[ch.recvx] = sg.elem;
-                        if (++ch.recvx == ch.dataqsiz) {
-                            ch.recvx = 0;
-                        }
-                        ch.sendx = ch.recvx;
-                    }
-                    sg.elem = null;
-                    sg.success = true;
+                    Object v = ch.takeFromSender(sg);
                     selunlock(c, lockorder, norder);
                     sg.wake(mp);
                     recv[0] = v;
                     return i;
                 }
                 if (ch.qcount > 0) {
-                    Object v = ch.buf[ch.recvx];
-                    ch.buf[ch.recvx] = null;
-                    if (++ch.recvx == ch.dataqsiz) {
-                        ch.recvx = 0;
-                    }
-                    ch.qcount = ch.qcount - 1;
+                    Object v = ch.bufrecv();
                     selunlock(c, lockorder, norder);
                     recv[0] = v;
                     return i;
