@@ -245,4 +245,29 @@ class TimerTest {
             Go.gomaxprocs(before);
         }
     }
+
+    /**
+     * A goroutine yielding with Gosched in a loop must not keep its P's timers from firing: Gosched
+     * goes back through the scheduler, which runs due timers before it picks the next goroutine.
+     */
+    @Test
+    void goschedLoopLetsTimersFire() {
+        int before = Go.gomaxprocs(1);
+        try {
+            AtomicBoolean flag = new AtomicBoolean();
+            Go.main(() -> {
+                Go.go(() -> {
+                    Go.sleep(Duration.ofMillis(10));
+                    flag.set(true);
+                });
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (!flag.get() && System.nanoTime() < deadline) {
+                    Go.gosched();
+                }
+                assertTrue(flag.get(), "the sleeper's timer fired while main looped on Gosched");
+            });
+        } finally {
+            Go.gomaxprocs(before);
+        }
+    }
 }

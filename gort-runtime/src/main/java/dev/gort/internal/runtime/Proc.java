@@ -628,7 +628,7 @@ public final class Proc {
      * Go: goschedImpl (Gosched and preemption). The G goes to the global queue's tail.
      *
      * <p>Deviation: Go unlocks, calls wakep, and lets schedule find the next G; when this P has no
-     * local work, findRunnable's next step is to take from the global queue under the same lock.
+     * local work and no due timers, findRunnable's next step is to take from the global queue.
      * Gort takes that step here, in the same lock hold (one G on every 61st slice, else a batch,
      * as findRunnable would), and calls wakep only if work is left for another P. Same order and
      * outcome, one lock round trip instead of two, and no window in which a just-woken M takes
@@ -642,8 +642,12 @@ public final class Proc {
         sched.lock.lock();
         try {
             sched.globrunqput(gp);
-            if (!sched.gcwaiting && pp.runqempty()) {
-                // (timers: when the timers issue lands, only if none are due on this P either.)
+            // findRunnable runs this P's due timers before it looks at the global queue, so the
+            // shortcut applies only when none is due (else a goroutine looping on Gosched would
+            // keep its P's timers from ever firing).
+            long tw = pp.timers.minWhen;
+            if (!sched.gcwaiting && pp.runqempty() && (tw == 0 || tw > nanotime())) {
+                // (netpoll: when the netpoller lands, findRunnable's poll comes first too.)
                 next = pp.schedtick % 61 == 0 ? sched.globrunqget() : sched.globrunqgetbatch(pp, gomaxprocs);
             }
         } finally {
