@@ -17,8 +17,6 @@ import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,22 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Liveness before the close: a sender may block on any one channel, so a receiver blocks only
  * in one select over all its open channels (or a plain receive when it has a single channel).
  */
-class ChanCloseRaceStressTest {
-
-    private final Stress.Errors errors = new Stress.Errors();
-
-    private Runnable undo;
-
-    @BeforeEach
-    void safetyNet() {
-        // An unrecovered panic or a dying runtime thread must fail the test, not the test JVM.
-        undo = Stress.catchEscapes(errors);
-    }
-
-    @AfterEach
-    void restore() {
-        undo.run();
-    }
+class ChanCloseRaceStressTest extends StressBase {
 
     @ParameterizedTest(name = "GOMAXPROCS={0}")
     @ValueSource(ints = {1, 2, 4})

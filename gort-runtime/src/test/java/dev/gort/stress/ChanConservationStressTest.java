@@ -18,8 +18,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,22 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * offering to X (impossible at the same time for a correct channel), or forwarders blocked on an
  * open stage-0 input whose producers offer to it.
  */
-class ChanConservationStressTest {
-
-    private final Stress.Errors errors = new Stress.Errors();
-
-    private Runnable undo;
-
-    @BeforeEach
-    void safetyNet() {
-        // An unrecovered panic or a dying runtime thread must fail the test, not the test JVM.
-        undo = Stress.catchEscapes(errors);
-    }
-
-    @AfterEach
-    void restore() {
-        undo.run();
-    }
+class ChanConservationStressTest extends StressBase {
 
     /** GOMAXPROCS 1, 2, 4, and 0: changing between 1 and 4 all along (stop the world, move Gs). */
     @ParameterizedTest(name = "GOMAXPROCS={0} (0: changing 1..4)")

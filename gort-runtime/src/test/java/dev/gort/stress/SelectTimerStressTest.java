@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,22 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code false}; and after stop nothing is received from its channel, not even once its deadline
  * has passed.
  */
-class SelectTimerStressTest {
-
-    private final Stress.Errors errors = new Stress.Errors();
-
-    private Runnable undo;
-
-    @BeforeEach
-    void safetyNet() {
-        // An unrecovered panic or a dying runtime thread must fail the test, not the test JVM.
-        undo = Stress.catchEscapes(errors);
-    }
-
-    @AfterEach
-    void restore() {
-        undo.run();
-    }
+class SelectTimerStressTest extends StressBase {
 
     @ParameterizedTest(name = "GOMAXPROCS={0}")
     @ValueSource(ints = {1, 2, 4})

@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,20 +19,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Its own class, so its own test JVM: a failure here can kill a runtime worker thread.
  */
-class TimerResizeStressTest {
-
-    private final Stress.Errors errors = new Stress.Errors();
-    private Runnable undo;
-
-    @BeforeEach
-    void safetyNet() {
-        undo = Stress.catchEscapes(errors);
-    }
-
-    @AfterEach
-    void restore() {
-        undo.run();
-    }
+class TimerResizeStressTest extends StressBase {
 
     @Test
     void stopAndResetFromThreadsWhileGomaxprocsChanges() {
