@@ -99,11 +99,89 @@ public final class Go {
     }
 
     /**
+     * {@code runtime.LockOSThread}: wires the calling goroutine to its M (thread): until as many
+     * {@link #unlockOSThread} calls as lock calls, it runs only on this thread and the thread runs
+     * nothing else (while the goroutine waits, the thread gives its processor away). So
+     * {@code Thread.currentThread()} and thread locals stay the same across parks. A goroutine that
+     * ends locked takes its thread with it, as in Go.
+     *
+     * @throws IllegalStateException ({@code not on a goroutine}) on a plain Java thread
+     */
+    public static void lockOSThread() {
+        Linkname.lockOSThread();
+    }
+
+    /**
+     * {@code runtime.UnlockOSThread}: undoes one {@link #lockOSThread}; with none outstanding it
+     * does nothing (as in Go), also on a plain thread.
+     */
+    public static void unlockOSThread() {
+        Linkname.unlockOSThread();
+    }
+
+    /**
+     * Runs a blocking call on this goroutine's thread without holding up the others (Go:
+     * {@code entersyscall} / {@code exitsyscall} around a system call). The goroutine's processor is
+     * marked as in a syscall; if the call lasts (more than a sysmon tick, 20 us to 10 ms), sysmon
+     * hands the processor to another thread, so the other goroutines keep running. On return the
+     * goroutine takes its processor back if it can, else another idle one, else it queues. The call's
+     * own exception propagates unchanged. Inside the call the code runs as on a plain Java thread:
+     * channel operations and locks block the thread, not a goroutine. From a plain thread it just
+     * runs the call.
+     */
+    public static <T, X extends Throwable> T syscall(Blocking<T, X> call) throws X {
+        if (call == null) {
+            throw new NullPointerException("call");
+        }
+        return Linkname.syscall(call, false);
+    }
+
+    /** {@link #syscall(Blocking)} for a call without a result. */
+    public static <X extends Throwable> void syscall(BlockingRun<X> call) throws X {
+        if (call == null) {
+            throw new NullPointerException("call");
+        }
+        Linkname.syscall(call, false);
+    }
+
+    /**
+     * Like {@link #syscall(Blocking)}, but hands the processor to another thread at once (Go:
+     * {@code entersyscallblock}), for calls known to block for long.
+     */
+    public static <T, X extends Throwable> T syscallBlock(Blocking<T, X> call) throws X {
+        if (call == null) {
+            throw new NullPointerException("call");
+        }
+        return Linkname.syscall(call, true);
+    }
+
+    /** {@link #syscallBlock(Blocking)} for a call without a result. */
+    public static <X extends Throwable> void syscallBlock(BlockingRun<X> call) throws X {
+        if (call == null) {
+            throw new NullPointerException("call");
+        }
+        Linkname.syscall(call, true);
+    }
+
+    /**
+     * {@code runtime/debug.SetMaxThreads}: sets the most threads (Ms) the runtime may make, sysmon
+     * included, and returns the previous limit (initially 10,000). Going over it is the fatal error
+     * {@code thread exhaustion}, also at once if the new limit is below the current count.
+     */
+    public static int setMaxThreads(int n) {
+        return Linkname.setMaxThreads(n);
+    }
+
+    /**
      * A preemption point: yields if the runtime asked this goroutine to stop (to stop the world, or,
      * with sysmon, because it ran too long); costs a field read otherwise. Nothing on a plain thread.
      */
     public static void checkpoint() {
-        Linkname.checkpoint();
+        // Inlined at every instrumented loop (the agent): one static volatile read while nobody has
+        // been asked to stop.
+        if (Linkname.preemptRequests != 0) {
+            Linkname.checkpoint();
+        }
     }
 
     /**

@@ -12,9 +12,52 @@ final class Env {
 
     /** The initial number of Ps. Written once by init (under Proc's start-up lock). */
     static int gomaxprocs;
+    /** GODEBUG schedtrace (ms between SCHED lines; 0 = off) and scheddetail; written once by init. */
+    static volatile int schedtrace;
+    static volatile int scheddetail;
 
     static void init() {
         gomaxprocs = parseGomaxprocs(setting("gort.gomaxprocs", "GOMAXPROCS"), "GOMAXPROCS");
+        parseGodebug(setting("gort.godebug", "GODEBUG"));
+    }
+
+    /**
+     * As Go parses GODEBUG (runtime1.go parsedebugvars): comma-separated {@code key=value} pairs,
+     * later ones win, unknown keys are ignored (they belong to other packages or Go versions). A
+     * malformed value of a key Gort knows is reported once and leaves that setting off.
+     */
+    static void parseGodebug(String v) {
+        schedtrace = 0;
+        scheddetail = 0;
+        if (v == null || v.isEmpty()) {
+            return;
+        }
+        for (String field : v.split(",")) {
+            int eq = field.indexOf('=');
+            if (eq < 0) {
+                continue; // Go ignores a field without '='
+            }
+            String key = field.substring(0, eq).trim();
+            String val = field.substring(eq + 1).trim();
+            if (key.equals("schedtrace") || key.equals("scheddetail")) {
+                int n;
+                try {
+                    n = Integer.parseInt(val);
+                } catch (NumberFormatException e) {
+                    warn("gort: ignoring malformed GODEBUG " + key + "=\"" + val + "\" (want an integer)");
+                    continue;
+                }
+                if (n < 0) {
+                    warn("gort: ignoring malformed GODEBUG " + key + "=\"" + val + "\" (want an integer >= 0)");
+                    continue;
+                }
+                if (key.equals("schedtrace")) {
+                    schedtrace = n;
+                } else {
+                    scheddetail = n;
+                }
+            }
+        }
     }
 
     /** The property if set and non-empty, else the environment variable, else null. */

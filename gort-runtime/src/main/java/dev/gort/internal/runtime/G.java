@@ -19,7 +19,8 @@ import java.lang.invoke.VarHandle;
  *  _Grunnable --execute-->       _Grunning    (owned by an M, has a P)
  *  _Grunning  --park_m-->        _Gwaiting    (on some wait list; only goready makes it runnable)
  *  _Grunning  --gosched_m/-->    _Grunnable   (Gosched, preemption: global queue)
- *  _Grunning  --entersyscall-->  _Gsyscall    (owns its M, may lose its P; issue: syscalls)
+ *  _Grunning  --entersyscall-->  _Gsyscall    (owns its M, has given up its P)
+ *  _Gsyscall  --exitsyscall-->   _Grunning    (got a P back) or _Grunnable (global queue)
  *  _Gwaiting  --ready-->         _Grunnable
  *  _Grunning  --goexit0-->       _Gdead       (on a free list)
  * </pre>
@@ -55,11 +56,14 @@ final class G implements Runnable {
     Runnable fn;
     /** This run's continuation (a jdk.internal.vm.Continuation); set by newproc1, cleared by goexit0 (one-shot). */
     Object cont;
-    /** The M this G is locked to (LockOSThread); owned by the G. */
-    M lockedm;
+    /** The M this G is locked to (LockOSThread); written by the G on its M, read by schedulers. */
+    volatile M lockedm;
     /**
-     * Preemption request (Go: g.preempt plus the stackguard0 poison). Written by sysmon and
-     * stop-the-world, read by the G at its safe points; benign race by design.
+     * Preemption request (Go: g.preempt plus the stackguard0 poison). Set by sysmon and
+     * stop-the-world, cleared by the G's M; read by the G at its safe points. Changed only through
+     * {@link #requestPreempt}/{@link #clearPreempt}, which keep {@link Linkname#preemptRequests}
+     * equal to the number of Gs with the flag set, so {@code Go.checkpoint()} is one read while
+     * nobody is asked to stop.
      */
     volatile boolean preempt;
     /** Why the G is waiting; index into {@link WaitReason}. Owned as above. */
@@ -111,6 +115,22 @@ final class G implements Runnable {
         touchSink = s;
     }
 
+    /** Go: preemptone's {@code gp.preempt = true}. Returns whether this call set it. */
+    boolean requestPreempt() {
+        if (!preempt && PREEMPT.compareAndSet(this, false, true)) {
+            PREEMPT_REQUESTS.getAndAdd(1);
+            return true;
+        }
+        return false;
+    }
+
+    /** Clears a preemption request (the G reached a safe point, or starts a new slice). */
+    void clearPreempt() {
+        if (preempt && PREEMPT.compareAndSet(this, true, false)) {
+            PREEMPT_REQUESTS.getAndAdd(-1);
+        }
+    }
+
     /** Go: casgstatus. The G must be in {@code oldval}; anything else is a runtime bug. */
     void casgstatus(int oldval, int newval) {
         while (!STATUS.compareAndSet(this, oldval, newval)) {
@@ -151,10 +171,15 @@ final class G implements Runnable {
     }
 
     private static final VarHandle STATUS;
+    private static final VarHandle PREEMPT;
+    private static final VarHandle PREEMPT_REQUESTS;
 
     static {
         try {
-            STATUS = MethodHandles.lookup().findVarHandle(G.class, "atomicstatus", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATUS = l.findVarHandle(G.class, "atomicstatus", int.class);
+            PREEMPT = l.findVarHandle(G.class, "preempt", boolean.class);
+            PREEMPT_REQUESTS = l.findStaticVarHandle(Linkname.class, "preemptRequests", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -115,7 +115,7 @@ public final class Hchan {
         if (!block && !closed && full()) {
             return false;
         }
-        M mp = Proc.getm(); // valid until we park
+        M mp = Proc.getmPreemptible(); // a safe point; then valid until we park
         lock.lock();
         if (closed) {
             lock.unlock();
@@ -178,7 +178,7 @@ public final class Hchan {
                 return CLOSED;
             }
         }
-        M mp = Proc.getm(); // valid until we park
+        M mp = Proc.getmPreemptible(); // a safe point; then valid until we park
         lock.lock();
         if (closed) {
             if (qcount == 0) {

@@ -11,6 +11,12 @@ import java.util.function.Consumer;
 public final class Linkname {
     private Linkname() {}
 
+    /**
+     * How many goroutines have a pending preemption request (see G.requestPreempt). Read by
+     * {@code Go.checkpoint()} on its fast path; written only through G's VarHandle.
+     */
+    public static volatile int preemptRequests;
+
     public static void go(Runnable body) {
         Proc.newproc(body, false);
     }
@@ -49,7 +55,8 @@ public final class Linkname {
     }
 
     public static Error goexit() {
-        if (Proc.getg() == null) {
+        M mp = Proc.getm();
+        if (mp == null || (mp.curg == null && mp.syscallg == null)) {
             throw new IllegalStateException("not on a goroutine");
         }
         return Proc.goexit();
@@ -57,6 +64,28 @@ public final class Linkname {
 
     public static void checkpoint() {
         Proc.checkpoint();
+    }
+
+    public static void lockOSThread() {
+        Proc.lockOSThread();
+    }
+
+    public static void unlockOSThread() {
+        Proc.unlockOSThread();
+    }
+
+    public static int setMaxThreads(int n) {
+        Proc.ensureStarted();
+        return Proc.setMaxThreads(n);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <T, X extends Throwable> T syscall(dev.gort.Blocking<T, X> call, boolean block) throws X {
+        return (T) Syscall.syscall(call, null, block);
+    }
+
+    public static <X extends Throwable> void syscall(dev.gort.BlockingRun<X> call, boolean block) throws X {
+        Syscall.syscall(null, call, block);
     }
 
     public static int numGoroutine() {

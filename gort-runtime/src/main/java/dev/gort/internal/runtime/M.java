@@ -24,6 +24,30 @@ final class M extends Thread {
     volatile P nextp;
     /** The P held before a syscall (Go: oldp). */
     P oldp;
+    /** Go: m.syscalltick, the P's syscalltick when the syscall began. */
+    int syscalltick;
+    /**
+     * The G in a syscall on this M (Go.syscall). curg is null meanwhile, so runtime calls made
+     * inside the blocking call act as on a plain thread (they block the thread, which has no P).
+     */
+    G syscallg;
+    /**
+     * Bumped (opaque store, no fence) every time a G yields or ends on this M. sysmon compares
+     * it across its rounds: unchanged means the M has been inside one goroutine all along.
+     */
+    volatile int nswitch;
+
+    // ---- LockOSThread (Go: m.lockedg, lockedExt, lockedInt); owned by this M's thread.
+    /** The G locked to this M, or null; read by other Ms in startlockedm. */
+    volatile G lockedg;
+    int lockedExt;
+    int lockedInt;
+
+    /** All Ms, newest first (Go: allm, m.alllink); protected by sched.lock. */
+    M alllink;
+    /** Set by mexit: the scheduler loop returns and the thread ends. */
+    boolean exiting;
+
     /** Out of work and looking for it (Go: m.spinning); counted in sched.nmspinning. */
     boolean spinning;
     /** Sleep/wake-up of an idle M (Go: m.park). */
@@ -56,6 +80,16 @@ final class M extends Thread {
         this.mid = id;
         this.fastrand = (int) (id * 0x9E3779B9L) | 1;
         setDaemon(true);
+    }
+
+    static final java.lang.invoke.VarHandle NSWITCH;
+
+    static {
+        try {
+            NSWITCH = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "nswitch", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     @Override

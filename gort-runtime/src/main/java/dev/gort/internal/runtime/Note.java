@@ -26,6 +26,11 @@ final class Note {
     /** The thread parked (or about to park) on this note, else null; written by the sleeper. */
     private volatile Thread waiter;
 
+    /** Whether a thread is parked (or about to park) on this note; racy, for schedtrace. */
+    boolean isBlocked() {
+        return waiter != null;
+    }
+
     void clear() {
         key = 0;
     }

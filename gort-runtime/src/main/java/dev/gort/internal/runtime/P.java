@@ -63,6 +63,17 @@ final class P {
     long sysmonSchedwhen;
     int sysmonSyscalltick;
     long sysmonSyscallwhen;
+    /** When sysmon asked this slice's goroutine to yield, on which M, at which nswitch; sysmon only. */
+    long sysmonPreemptWhen;
+    M sysmonPreemptM;
+    int sysmonPreemptSwitch;
+
+    /**
+     * Set (under sched.lock, once) when sysmon gave this P's place in allp to a replacement
+     * because its M was stuck in one goroutine (Proc.retakeRunning). Read by that M after its G
+     * leaves _Grunning.
+     */
+    volatile boolean retaken;
 
     /**
      * The ring; slots written by the owner only, read by any consumer (see class comment). An entry
@@ -353,6 +364,21 @@ final class P {
         }
         RUNQTAIL.setRelease(this, t + n); // release: makes the stolen Gs available to consumers
         return gp;
+    }
+
+    /**
+     * Appends gp to the ring if there is room, without the overflow to the global queue. Only for
+     * a P nobody else can see yet (a replacement being filled under sched.lock).
+     */
+    boolean runqputIfRoom(Object gp) {
+        int h = (int) RUNQHEAD.getAcquire(this);
+        int t = runqtail;
+        if (t - h >= runq.length) {
+            return false;
+        }
+        runq[t & runqmask] = gp;
+        RUNQTAIL.setRelease(this, t + 1);
+        return true;
     }
 
     /** CAS on the status word (Go: atomic.Cas(&pp.status, ...)), for the _Psyscall hand-offs. */

@@ -24,6 +24,9 @@ final class Panics {
     /** Replaces the default crash (Go.onPanic); null restores it. */
     static volatile Consumer<Throwable> onPanic;
 
+    /** Set once a crash report begins (Go: panicking): no deadlock is reported meanwhile. */
+    static volatile boolean panicking;
+
     /** Serializes concurrent crashes so their reports do not interleave. */
     private static final Object printLock = new Object();
 
@@ -68,6 +71,7 @@ final class Panics {
 
     /** Go: fatal/throw. {@code fatal error: msg}, a dump of all goroutines, exit status 2. */
     static void fatal(String msg) {
+        panicking = true;
         StringBuilder sb = new StringBuilder();
         sb.append("fatal error: ").append(msg).append("\n\n");
         try {
@@ -80,6 +84,7 @@ final class Panics {
     }
 
     private static void exit(String report) {
+        panicking = true;
         synchronized (printLock) {
             System.out.flush();
             System.err.print(report);

@@ -4,6 +4,8 @@ import static dev.gort.internal.runtime.G._Gdead;
 import static dev.gort.internal.runtime.G._Gidle;
 import static dev.gort.internal.runtime.G._Grunnable;
 import static dev.gort.internal.runtime.G._Grunning;
+import static dev.gort.internal.runtime.G._Gscan;
+import static dev.gort.internal.runtime.G._Gsyscall;
 import static dev.gort.internal.runtime.G._Gwaiting;
 import static dev.gort.internal.runtime.P._Pdead;
 import static dev.gort.internal.runtime.P._Pgcstop;
@@ -71,6 +73,7 @@ public final class Proc {
     static final int MCALL_GOSCHED = 2; // gosched_m: global queue
     static final int MCALL_GOYIELD = 3; // goyield_m: local queue tail
     static final int MCALL_PREEMPT = 4; // gopreempt_m: global queue, counts as a preemption
+    static final int MCALL_EXITSYSCALL = 5; // exitsyscall0: no P to come back to
 
     /** Go's gopark unlock function: returns false to abort the park and resume the G at once. */
     @FunctionalInterface
@@ -134,6 +137,7 @@ public final class Proc {
             sched.lock.unlock();
         }
         started = true;
+        Sysmon.startSysmon();
     }
 
     // ---------------------------------------------------------------- getg
@@ -304,7 +308,7 @@ public final class Proc {
             return;
         }
         ensureStarted();
-        M mp = getm();
+        M mp = getmPreemptible(); // a safe point, as Go's newproc prologue is
         P pp = mp != null ? mp.p : null;
         if (pp != null && pp.m == mp) {
             pp.pendingCreated = pp.pendingCreated + 1; // owner-only writer
@@ -497,10 +501,34 @@ public final class Proc {
         if (carrier() instanceof M mp) {
             G gp = mp.curg;
             if (gp != null && gp.preempt) {
-                mp.mcallop = MCALL_PREEMPT;
-                Cont.yield();
+                preemptPark(mp, gp);
             }
         }
+    }
+
+    /**
+     * Go: gopreempt_m, reached from a safe point that found {@code gp.preempt}: the G goes to the
+     * global queue's tail. Runtime calls check the flag on entry (before they read anything they
+     * keep across a park): {@code if (gp.preempt) preemptPark(mp, gp)}; mp is stale afterwards.
+     */
+    static void preemptPark(M mp, G gp) {
+        gp.clearPreempt();
+        sched.npreempt.incrementAndGet();
+        mp.mcallop = MCALL_PREEMPT;
+        Cont.yield();
+    }
+
+    /** The current M after a preemption check (see preemptPark), or null on a plain thread. */
+    static M getmPreemptible() {
+        M mp = getm();
+        if (mp != null) {
+            G gp = mp.curg;
+            if (gp != null && gp.preempt) {
+                preemptPark(mp, gp);
+                mp = (M) carrier();
+            }
+        }
+        return mp;
     }
 
     /** Go: Goexit. Unwinds the current goroutine (finally blocks run). */
@@ -527,7 +555,24 @@ public final class Proc {
     private static void schedule(M mp) {
         Object x = null;
         for (;;) {
+            if (mp.exiting) {
+                return; // mexit: a goroutine ended locked to this thread; the thread ends too
+            }
             if (x == null) {
+                G locked = mp.lockedg;
+                if (locked != null) {
+                    // Go: schedule's "if mp.lockedg != 0 { stoplockedm(); execute(mp.lockedg) }":
+                    // a locked M runs nothing but its G.
+                    stoplockedm(mp);
+                    execute(mp, locked, false);
+                    x = runG(mp, locked);
+                    continue;
+                }
+                if (mp.p == null) {
+                    // The M lost its P (exitsyscall0, or sysmon gave it away while a goroutine
+                    // held this thread): an idle P, or sleep until one is handed over.
+                    mPickP(mp);
+                }
                 P pp = mp.p;
                 if (mp.spinning && pp != null && !pp.runqempty()) {
                     throw fatal("schedule: spinning with local work");
@@ -540,6 +585,19 @@ public final class Proc {
             }
             boolean inheritTime = mp.inheritTime;
             G gp = x instanceof G g ? g : materialize(mp, (Runnable) x);
+            M lm = gp.lockedm;
+            if (lm != null && lm != mp) {
+                // Go: startlockedm. gp runs only on its own M: hand it our P, and sleep.
+                startlockedm(mp, gp, lm);
+                x = null;
+                continue;
+            }
+            if (mp.lockedg != null && gp != mp.lockedg) {
+                // Only when a shortcut returned the next G to a locked M: queue it for others.
+                requeue(mp, gp);
+                x = null;
+                continue;
+            }
             execute(mp, gp, inheritTime);
             x = runG(mp, gp); // what to run next without a findRunnable, if anything
         }
@@ -562,7 +620,7 @@ public final class Proc {
             gp.waitsince = 0;
         }
         if (gp.preempt) {
-            gp.preempt = false;
+            gp.clearPreempt();
         }
         if (!inheritTime) {
             P pp = mp.p;
@@ -580,6 +638,7 @@ public final class Proc {
         Object c = mp.curcont;
         Cont.run(c);
         mp.curcont = null;
+        M.NSWITCH.setOpaque(mp, mp.nswitch + 1);
         if (Cont.isDone(c)) {
             goexit0(mp, gp);
             return null;
@@ -596,6 +655,8 @@ public final class Proc {
             case MCALL_GOYIELD:
                 goyield_m(mp, gp);
                 return null;
+            case MCALL_EXITSYSCALL:
+                return Syscall.exitsyscall0(mp, gp);
             default:
                 throw fatal("goroutine " + gp.goid + " yielded without asking the scheduler anything");
         }
@@ -609,6 +670,7 @@ public final class Proc {
     /** Go: park_m. The G has yielded: mark it waiting, then run the unlock function. */
     private static G park_m(M mp, G gp) {
         gp.casgstatus(_Grunning, _Gwaiting);
+        checkRetaken(mp);
         dropg(mp, gp);
         Unlockf fn = mp.waitunlockf;
         if (fn != null) {
@@ -617,11 +679,38 @@ public final class Proc {
             mp.waitlock = null;
             if (!fn.unlock(gp, lock)) {
                 gp.casgstatus(_Gwaiting, _Grunnable);
+                if (mp.p == null) {
+                    globrunqputLocked(gp); // no P to resume it on
+                    return null;
+                }
                 mp.inheritTime = true;
                 return gp; // Go: execute(gp, true) — resume it at once, same slice
             }
         }
         return null;
+    }
+
+    /**
+     * After the current G left _Grunning: if sysmon gave this M's P to another M while the G held
+     * the thread (retakeRunning), let go of it now. Safe to test here and only here: sysmon takes
+     * a P only while it holds the running G's status (the _Gscan bit on _Grunning), and the CAS
+     * out of _Grunning that precedes this call waits for it, so the flag is final.
+     */
+    private static void checkRetaken(M mp) {
+        P pp = mp.p;
+        if (pp != null && pp.retaken) {
+            dropRetakenP(mp);
+        }
+    }
+
+    private static void globrunqputLocked(Object gp) {
+        sched.lock.lock();
+        try {
+            sched.globrunqput(gp);
+        } finally {
+            sched.lock.unlock();
+        }
+        wakep();
     }
 
     /**
@@ -636,8 +725,14 @@ public final class Proc {
      */
     private static Object goschedImpl(M mp, G gp) {
         gp.casgstatus(_Grunning, _Grunnable);
+        checkRetaken(mp);
         dropg(mp, gp);
         P pp = mp.p;
+        if (pp == null || mp.lockedg != null) {
+            // No P any more, or a locked M (which may not run the next G itself): plain Gosched.
+            globrunqputLocked(gp);
+            return null;
+        }
         Object next = null;
         sched.lock.lock();
         try {
@@ -663,8 +758,19 @@ public final class Proc {
     /** Go: goyield_m. The G goes to the local queue's tail (not runnext, not global). */
     private static void goyield_m(M mp, G gp) {
         gp.casgstatus(_Grunning, _Grunnable);
+        checkRetaken(mp);
         dropg(mp, gp);
-        mp.p.runqput(gp, false);
+        requeue(mp, gp);
+    }
+
+    /** Puts gp on this M's local queue tail, or the global queue when the M has no P. */
+    private static void requeue(M mp, G gp) {
+        P pp = mp.p;
+        if (pp != null) {
+            pp.runqput(gp, false);
+        } else {
+            globrunqputLocked(gp);
+        }
     }
 
     /** Go: goexit0 / gdestroy. The G's continuation finished: recycle the G. */
@@ -672,10 +778,20 @@ public final class Proc {
         MainRun main = gp.main;
         boolean system = gp.system;
         gp.casgstatus(_Grunning, _Gdead);
+        checkRetaken(mp);
         // Clear only what is set: the G's cache line is hot, and each skipped store is a skipped
         // GC barrier.
+        boolean lockedExit = false;
         if (gp.lockedm != null) {
+            // Go: gdestroy. A goroutine that ends locked takes its thread with it (the thread may
+            // have been changed in ways another goroutine must not see).
             gp.lockedm = null;
+            mp.lockedg = null;
+            if (mp.lockedInt != 0) {
+                throw fatal("exited a goroutine internally locked to the OS thread");
+            }
+            lockedExit = mp.lockedExt != 0;
+            mp.lockedExt = 0;
         }
         gp.fn = null;
         if (gp.cont != null) {
@@ -691,7 +807,7 @@ public final class Proc {
             gp.system = false;
         }
         if (gp.preempt) {
-            gp.preempt = false;
+            gp.clearPreempt();
         }
         dropg(mp, gp);
         gfput(mp.p, gp);
@@ -700,6 +816,9 @@ public final class Proc {
         }
         if (main != null) {
             main.finish();
+        }
+        if (lockedExit) {
+            mexit(mp);
         }
     }
 
@@ -1125,12 +1244,151 @@ public final class Proc {
         }
     }
 
-    /** Go: newm. Starts a new M (thread) that will acquire pp and run the scheduler. */
+    /** Go: newm. Starts a new M (thread) that will acquire pp and run the scheduler. sched.lock held. */
     private static void newm(boolean spinning, P pp, int id) {
         M mp = new M(id);
         mp.spinning = spinning;
         mp.nextp = pp;
+        mp.alllink = sched.allm; // Go: allm, newest first
+        sched.allm = mp;
         mp.start();
+    }
+
+    /**
+     * Go: the tail of exitsyscall0, for an M that lost its P: take an idle P, or park on the idle
+     * list until startm hands one over.
+     */
+    static void mPickP(M mp) {
+        sched.lock.lock();
+        P pp = pidleget();
+        sched.lock.unlock();
+        if (pp != null) {
+            acquirep(mp, pp);
+        } else {
+            stopm(mp);
+        }
+    }
+
+    /** Go: mexit. The M's locked goroutine ended: give the P away and let the thread end. */
+    private static void mexit(M mp) {
+        P pp = mp.p;
+        if (pp != null) {
+            handoffp(releasep(mp));
+        }
+        sched.lock.lock();
+        try {
+            sched.nmfreed++;
+            M prev = null;
+            for (M m = sched.allm; m != null; prev = m, m = m.alllink) {
+                if (m == mp) {
+                    if (prev == null) {
+                        sched.allm = m.alllink;
+                    } else {
+                        prev.alllink = m.alllink;
+                    }
+                    break;
+                }
+            }
+            checkdead();
+        } finally {
+            sched.lock.unlock();
+        }
+        mp.exiting = true;
+    }
+
+    // ---------------------------------------------------------------- LockOSThread
+
+    /** Go: LockOSThread / dolockOSThread. Nesting counted; the G runs only on this M from now. */
+    static void lockOSThread() {
+        M mp = getm();
+        G gp = mp != null ? mp.curg : null;
+        if (gp == null) {
+            throw new IllegalStateException("not on a goroutine");
+        }
+        if (mp.lockedExt == Integer.MAX_VALUE) {
+            throw new dev.gort.Panic("LockOSThread nesting overflow");
+        }
+        mp.lockedExt++;
+        mp.lockedg = gp;
+        gp.lockedm = mp;
+    }
+
+    /** Go: UnlockOSThread / dounlockOSThread. Without a matching lock, nothing happens. */
+    static void unlockOSThread() {
+        M mp = getm();
+        G gp = mp != null ? mp.curg : null;
+        if (gp == null || mp.lockedExt == 0) {
+            return;
+        }
+        mp.lockedExt--;
+        if (mp.lockedExt == 0 && mp.lockedInt == 0) {
+            mp.lockedg = null;
+            gp.lockedm = null;
+        }
+    }
+
+    /**
+     * Go: stoplockedm. The locked G of this M is not running: give the P away and sleep until
+     * some M finds the G runnable and hands this M a P (startlockedm). Returns with that P.
+     */
+    private static void stoplockedm(M mp) {
+        G gp = mp.lockedg;
+        if (gp.lockedm != mp) {
+            throw fatal("stoplockedm: inconsistent locking");
+        }
+        if (mp.p != null) {
+            handoffp(releasep(mp));
+        }
+        incidlelocked(1);
+        mp.park.sleep();
+        mp.park.clear();
+        int st = gp.readgstatus() & ~_Gscan;
+        if (st != _Grunnable) {
+            throw fatal("stoplockedm: not runnable (status " + G.statusString(st) + ")");
+        }
+        P pp = mp.nextp;
+        mp.nextp = null;
+        acquirep(mp, pp);
+    }
+
+    /** Go: startlockedm. Hands our P straight to gp's locked M, wakes it, and parks this M. */
+    private static void startlockedm(M mp, G gp, M lm) {
+        if (lm.nextp != null) {
+            throw fatal("startlockedm: m has p");
+        }
+        incidlelocked(-1);
+        P pp = releasep(mp);
+        lm.nextp = pp;
+        lm.park.wakeup();
+        stopm(mp);
+    }
+
+    /**
+     * Go: incidlelocked. Counts Ms parked with a locked G; an increase may complete a deadlock.
+     */
+    static void incidlelocked(int v) {
+        sched.lock.lock();
+        try {
+            sched.nmidlelocked += v;
+            if (v > 0) {
+                checkdead();
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
+    /** Go: debug.SetMaxThreads. */
+    static int setMaxThreads(int n) {
+        sched.lock.lock();
+        try {
+            int old = sched.maxmcount;
+            sched.maxmcount = Math.max(n, 0);
+            checkmcount();
+            return old;
+        } finally {
+            sched.lock.unlock();
+        }
     }
 
     /**
@@ -1146,7 +1404,7 @@ public final class Proc {
         sched.lock.lock();
         try {
             sched.mput(mp);
-            // (deadlock detection, checkdead, runs here in program mode: the sysmon issue.)
+            checkdead();
         } finally {
             sched.lock.unlock();
         }
@@ -1194,7 +1452,11 @@ public final class Proc {
         sched.npidle.incrementAndGet();
     }
 
-    /** Go: pidleget. Takes a P off the idle list, or null. sched.lock must be held. */
+    /**
+     * Go: pidleget. Takes a P off the idle list, or null. sched.lock must be held. A P leaving the
+     * idle list means work again, so a sysmon in deep sleep is woken (Go does this in
+     * exitsyscall's idle-P path and startTheWorld; here it covers every way work comes back).
+     */
     static P pidleget() {
         assert sched.lock.held();
         P pp = sched.pidle;
@@ -1203,6 +1465,10 @@ public final class Proc {
             sched.pidle = pp.link;
             pp.link = null;
             sched.npidle.decrementAndGet();
+            if (sched.sysmonwait) {
+                sched.sysmonwait = false;
+                sched.sysmonnote.wakeup();
+            }
         }
         return pp;
     }
@@ -1369,6 +1635,232 @@ public final class Proc {
         return Math.max(n, 0);
     }
 
+    // ---------------------------------------------------------------- hand-off of a busy P
+
+    /**
+     * sysmon's hand-off of a P whose M is stuck in one goroutine (a loop without preemption points,
+     * or a thread blocked in {@code synchronized}, {@code Object.wait} or I/O nobody wrapped in
+     * Go.syscall): Gort's answer to Go's asynchronous preemption, which the JVM cannot do. The
+     * goroutine keeps its thread, as a goroutine in a syscall does; its P's work goes on elsewhere.
+     *
+     * <p>The stuck M may be inside runtime code that uses its P as owner (a runqput, a sudog
+     * cache) at any moment, so the P object itself cannot change hands. Instead a replacement P
+     * with the same id takes its place in allp, with its queued goroutines (taken by the
+     * consumer-safe drain) and timers (under their locks), and is handed off like a retaken
+     * syscall P. The old P stays with the stuck M, marked {@code retaken}, outside allp; anything
+     * the M still puts on it is swept to the global queue by sysmon and, finally, by the M itself
+     * ({@link #dropRetakenP}) when the goroutine next leaves _Grunning and the M drops the P.
+     *
+     * <p>Exclusion: sysmon holds the G's status as _Grunning|_Gscan while it swaps, and the M's
+     * every exit from _Grunning is a CAS that waits for the scan bit; the M checks {@code retaken}
+     * right after that CAS. So the swap never overlaps the M's scheduler code. Returns whether the
+     * P was handed off.
+     */
+    static boolean retakeRunning(P pp, M mp, G gp, int nswitch) {
+        if (!gp.tryCasgstatus(_Grunning, _Grunning | _Gscan)) {
+            return false; // it is parking, yielding or ending right now: not stuck
+        }
+        P np = null;
+        boolean stopped = false;
+        Object[] moved = null;
+        try {
+            if (mp.curg != gp || mp.p != pp || pp.m != mp || mp.nswitch != nswitch || pp.retaken) {
+                return false;
+            }
+            sched.lock.lock();
+            try {
+                if (pp.status != _Prunning || allp[pp.id] != pp) {
+                    return false; // stopped for stop-the-world by its own goroutine
+                }
+                np = new P(pp.id, pp.runqsize());
+                np.schedtick = pp.schedtick;
+                np.syscalltick = pp.syscalltick;
+                np.goidcache = 0;
+                moved = new Object[pp.runqsize() + 1];
+                int n = pp.runqdrain(moved); // consumer-safe: every entry is claimed by a CAS
+                for (int i = 0; i < n; i++) {
+                    if (!np.runqputIfRoom(moved[i])) {
+                        sched.globrunqput(moved[i]);
+                    }
+                }
+                np.timers.take(pp.timers); // marks pp's heap dead: the M's later timers go elsewhere
+                allpBacking[pp.id] = np;
+                P[] na = allp.clone();
+                na[pp.id] = np;
+                pp.retaken = true;
+                sched.retaken = new RetakenList(pp, sched.retaken);
+                allp = na;
+                if (sched.gcwaiting) {
+                    np.status = _Pgcstop;
+                    stopped = true;
+                    if (--sched.stopwait == 0) {
+                        sched.stopnote.wakeup();
+                    }
+                } else {
+                    np.status = _Pidle;
+                }
+                sched.nhandoff.incrementAndGet();
+            } finally {
+                sched.lock.unlock();
+            }
+        } finally {
+            gp.casgstatus(_Grunning | _Gscan, _Grunning);
+        }
+        if (!stopped) {
+            handoffp(np);
+        }
+        return true;
+    }
+
+    /**
+     * The M side of retakeRunning: called by the M that owned pp once its G has left _Grunning.
+     * Moves whatever the M put on pp since the hand-off to the global queue and drops pp for good.
+     */
+    static void dropRetakenP(M mp) {
+        P pp = mp.p;
+        mp.p = null;
+        pp.m = null;
+        Object[] gs = new Object[pp.runqsize() + 1];
+        int n = pp.runqdrain(gs);
+        sched.lock.lock();
+        try {
+            for (int i = 0; i < n; i++) {
+                sched.globrunqput(gs[i]);
+            }
+            RetakenList prev = null;
+            for (RetakenList r = sched.retaken; r != null; prev = r, r = r.next) {
+                if (r.p == pp) {
+                    if (prev == null) {
+                        sched.retaken = r.next;
+                    } else {
+                        prev.next = r.next;
+                    }
+                    break;
+                }
+            }
+            // Keep what gcount sums over allp: the not-yet-started counts and the dead Gs.
+            sched.pendingCreated.addAndGet(pp.pendingCreated);
+            sched.pendingStarted.addAndGet(pp.pendingStarted);
+            pp.pendingCreated = 0;
+            pp.pendingStarted = 0;
+            sched.gFreeLock.lock();
+            try {
+                for (int i = 0; i < pp.gFreeSize; i++) {
+                    gfreeGlobalPush(null, pp.gFree[i]);
+                    pp.gFree[i] = null;
+                }
+                pp.gFreeSize = 0;
+            } finally {
+                sched.gFreeLock.unlock();
+            }
+            pp.status = _Pdead;
+        } finally {
+            sched.lock.unlock();
+        }
+        if (n > 0) {
+            wakep();
+        }
+    }
+
+    /**
+     * sysmon: moves the goroutines that stuck Ms have put on their retaken Ps since the hand-off
+     * (a goroutine readied just before the M got stuck) to the global queue, so none waits for
+     * the stuck goroutine to end.
+     */
+    static void sweepRetaken() {
+        if (sched.retaken == null) {
+            return;
+        }
+        int total = 0;
+        sched.lock.lock();
+        try {
+            for (RetakenList r = sched.retaken; r != null; r = r.next) {
+                P pp = r.p;
+                if (!pp.runqempty()) {
+                    Object[] gs = new Object[pp.runqsize() + 1];
+                    int n = pp.runqdrain(gs);
+                    for (int i = 0; i < n; i++) {
+                        sched.globrunqput(gs[i]);
+                    }
+                    total += n;
+                }
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+        if (total > 0) {
+            wakep();
+        }
+    }
+
+    /** Retaken Ps still held by their stuck Ms; protected by sched.lock. */
+    static final class RetakenList {
+        final P p;
+        RetakenList next;
+
+        RetakenList(P p, RetakenList next) {
+            this.p = p;
+            this.next = next;
+        }
+    }
+
+    // ---------------------------------------------------------------- deadlock
+
+    /**
+     * Go: checkdead. Called with sched.lock held whenever an M goes idle. In program mode (a
+     * Go.main call in progress) decides whether no goroutine can ever run again, and if so dies
+     * with Go's message. Go's rules, plus Java's: plain threads may call in at any time, so a
+     * non-daemon plain thread alive, or any plain thread inside a Gort call right now, counts as
+     * a possible waker (like Go's extra M for callbacks). Conservative: an inconsistent count
+     * means "not dead", never a crash.
+     */
+    static void checkdead() {
+        assert sched.lock.held();
+        MainRun mr = MainRun.current.get();
+        if (mr == null || mr.done || Panics.panicking) {
+            return; // library mode, or main has returned: the embedding program runs on
+        }
+        int run = sched.mcount() - sched.nmidle - sched.nmidlelocked - sched.nmsys;
+        if (run > 0) {
+            return;
+        }
+        if (sched.runqsize() != 0 || pendingGoroutines() != 0) {
+            return;
+        }
+        int waiting = 0;
+        G[] gs = allgsSnapshot();
+        for (G gp : gs) {
+            if (gp.system) {
+                continue;
+            }
+            int st = gp.readgstatus() & ~_Gscan;
+            if (st == _Gwaiting || st == G._Gpreempted) {
+                waiting++;
+            } else if (st == _Grunnable || st == _Grunning || st == _Gsyscall) {
+                return; // someone will run it (or our counts are behind): not dead
+            }
+        }
+        for (P pp : allp) {
+            if (!pp.runqempty()) {
+                return;
+            }
+        }
+        if (waiting == 0 && mr.goexited) {
+            sched.lock.unlock();
+            throw fatal("no goroutines (main called runtime.Goexit) - deadlock!");
+        }
+        for (P pp : allp) {
+            if (pp.timers.size() > 0) {
+                return; // a timer will fire
+            }
+        }
+        if (waiting == 0 || PlainThreads.mayWake(mr.waiter)) {
+            return;
+        }
+        sched.lock.unlock(); // the dump below takes other runtime locks
+        throw fatal("all goroutines are asleep - deadlock!");
+    }
+
     // ---------------------------------------------------------------- stop the world
 
     /** Go: preemptall. Asks every running goroutine to stop at its next preemption point. */
@@ -1381,7 +1873,7 @@ public final class Proc {
             if (mp != null) {
                 G gp = mp.curg;
                 if (gp != null) {
-                    gp.preempt = true;
+                    gp.requestPreempt();
                 }
             }
         }
@@ -1397,6 +1889,9 @@ public final class Proc {
         P own = mp != null && mp.curg != null ? mp.p : null;
         sched.lock.lock();
         try {
+            if (own != null && own.retaken) {
+                own = null; // sysmon gave our P to another M: that one is stopped like any other
+            }
             sched.stopnote.clear();
             sched.stopwait = gomaxprocs;
             sched.gcwaiting = true;
@@ -1502,14 +1997,12 @@ public final class Proc {
                 nmp.nextp = pp;
                 nmp.park.wakeup();
             } else {
-                int id;
                 sched.lock.lock();
                 try {
-                    id = mReserveID();
+                    newm(false, pp, mReserveID());
                 } finally {
                     sched.lock.unlock();
                 }
-                newm(false, pp, id);
             }
         }
         wakep();

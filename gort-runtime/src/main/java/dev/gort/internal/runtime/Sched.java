@@ -76,6 +76,21 @@ final class Sched {
     /** The poller's thread while it sleeps, for netpollBreak's unpark. */
     volatile Thread pollerThread;
 
+    /** All Ms, newest first (Go: allm); protected by lock. */
+    M allm;
+
+    // ---- sysmon (Go: sysmonwait, sysmonnote); sysmonwait is written under lock
+    volatile boolean sysmonwait;
+    final Note sysmonnote = new Note();
+    /** Retaken Ps still held by stuck Ms (Proc.retakeRunning); protected by lock. */
+    Proc.RetakenList retaken;
+
+    // ---- counters for schedtrace and observability (racy reads are fine)
+    /** Goroutines that yielded at a preemption point. */
+    final AtomicLong npreempt = new AtomicLong();
+    /** Ps handed off by sysmon: syscall retakes and stuck-M hand-offs. */
+    final AtomicLong nhandoff = new AtomicLong();
+
     /** Runtime-internal goroutines (Go: ngsys), left out of numGoroutine. */
     final AtomicInteger ngsys = new AtomicInteger();
 

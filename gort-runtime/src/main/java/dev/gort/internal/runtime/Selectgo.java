@@ -47,7 +47,7 @@ public final class Selectgo {
         // Poll order: inside-out Fisher-Yates over the non-nil cases.
         int[] pollorder = new int[ncases];
         int norder = 0;
-        M mp = Proc.getm();
+        M mp = Proc.getmPreemptible(); // a safe point
         for (int i = 0; i < ncases; i++) {
             if (c[i] == null) {
                 continue;
