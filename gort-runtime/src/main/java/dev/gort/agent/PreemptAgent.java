@@ -27,7 +27,13 @@ public final class PreemptAgent {
     private static void install(Instrumentation inst) {
         boolean debug = Boolean.getBoolean("gort.agent.debug");
         warmUp(debug);
-        inst.addTransformer(new PreemptTransformer(ClassFilter.fromSystemProperties(), inst, debug), false);
+        PreemptTransformer t = new PreemptTransformer(ClassFilter.fromSystemProperties(), inst, debug);
+        if (debug) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("gort agent: classes instrumented: "
+                    + t.instrumented.get() + ", left unchanged: " + t.failed.get()),
+                    "gort-agent-summary"));
+        }
+        inst.addTransformer(t, false);
     }
 
     private static void warmUp(boolean debug) {

@@ -69,7 +69,8 @@ class PreemptAgentProcessTest {
         assertEquals("sum=4000004000000\ncollatz27=111\nprimes<10000=1229\nswitchy=277750\nfib25=75025\nparses=3\n"
                 + "base=5050\n", plain.stdout());
         assertEquals(plain.stdout(), agented.stdout());
-        assertEquals("", agented.stderr(), "the agent left no class unchanged and printed nothing else");
+        // LoopsProg and its lambdas' host (one class); the debug summary is the only line on stderr.
+        assertEquals("gort agent: classes instrumented: 1, left unchanged: 0\n", agented.stderr());
     }
 
     /** Stopping the world (here by changing GOMAXPROCS) needs the spinning goroutine to reach a checkpoint. */
