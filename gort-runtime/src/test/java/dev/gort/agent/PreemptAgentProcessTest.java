@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gort.ChildJvm;
+import dev.gort.testprog.ClinitHogProg;
 import dev.gort.testprog.HogProg;
 import dev.gort.testprog.LoopsProg;
 import dev.gort.testprog.StopHogProg;
@@ -81,7 +82,17 @@ class PreemptAgentProcessTest {
         assertTrue(r.stdout().startsWith("stopped the world in "), r.toString());
     }
 
-    /** The control for the test above: without the agent the spinner never stops. */
+    /** A checkpoint under a class initialiser cannot yield: it runs on, and the initialisation succeeds. */
+    @Test
+    void preemptionWaitsForAClassInitialiser() throws Exception {
+        ChildJvm.Result r = run(ClinitHogProg.class, Duration.ofSeconds(60), agent, "-Dgort.gomaxprocs=2");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.stdout().contains("initialised\n"), r.toString());
+        assertTrue(r.stdout().contains("stopped the world\n"), r.toString());
+        assertEquals("", r.stderr());
+    }
+
+    /** The control for the stop-the-world test: without the agent the spinner never stops. */
     @Test
     void withoutTheAgentTheLoopIsNeverStopped() throws Exception {
         ChildJvm.Result r = run(StopHogProg.class, Duration.ofSeconds(3), "-Dgort.gomaxprocs=2");

@@ -498,7 +498,14 @@ public final class Proc {
             G gp = mp.curg;
             if (gp != null && gp.preempt) {
                 mp.mcallop = MCALL_PREEMPT;
-                Cont.yield();
+                if (!Cont.tryYield()) {
+                    // Pinned, e.g. in code a class initialiser runs (the preemption agent puts
+                    // checkpoints there too): run on. The request is dropped rather than kept, so a
+                    // pinned loop does not fail a yield at every iteration; sysmon or the stopper
+                    // asks again.
+                    mp.mcallop = MCALL_NONE;
+                    gp.preempt = false;
+                }
             }
         }
     }
