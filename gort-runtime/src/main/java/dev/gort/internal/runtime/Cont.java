@@ -108,6 +108,25 @@ final class Cont {
         }
     }
 
+    /**
+     * Like {@link #yield}, but when the continuation cannot yield now (pinned: a native or VM frame
+     * on its stack, such as a class initialiser or a JNI upcall, or a critical section) returns false
+     * instead of throwing, and nothing has happened. The JDK reports pinning by throwing
+     * {@code IllegalStateException("Pinned: ...")} from {@code onPinned} after a clean failed attempt.
+     */
+    static boolean tryYield() {
+        try {
+            return (boolean) YIELD.invokeExact();
+        } catch (IllegalStateException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Pinned")) {
+                return false;
+            }
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** The frames of an unmounted continuation, top first. */
     static StackTraceElement[] stackTrace(Object c) {
         try {

@@ -513,9 +513,16 @@ public final class Proc {
      */
     static void preemptPark(M mp, G gp) {
         gp.clearPreempt();
-        sched.npreempt.incrementAndGet();
         mp.mcallop = MCALL_PREEMPT;
-        Cont.yield();
+        if (Cont.tryYield()) {
+            sched.npreempt.incrementAndGet();
+        } else {
+            // Pinned, e.g. in code a class initialiser runs (the agent puts checkpoints there
+            // too): run on. The request is dropped, not kept, so a pinned loop does not fail a
+            // yield at every iteration; sysmon or the stopper asks again (and sysmon hands the P
+            // off if the goroutine stays there).
+            mp.mcallop = MCALL_NONE;
+        }
     }
 
     /** The current M after a preemption check (see preemptPark), or null on a plain thread. */
@@ -1865,12 +1872,13 @@ public final class Proc {
 
     /** Go: preemptall. Asks every running goroutine to stop at its next preemption point. */
     static void preemptall() {
+        M self = getm();
         for (P pp : allp) {
             if (pp.status != _Prunning) {
                 continue;
             }
             M mp = pp.m;
-            if (mp != null) {
+            if (mp != null && mp != self) { // Go: preemptone skips the caller's own M
                 G gp = mp.curg;
                 if (gp != null) {
                     gp.requestPreempt();
