@@ -407,6 +407,10 @@ public final class GortAnchors {
         if (!blocker.equals("syscall")) {
             System.err.println("  DIAGNOSTIC: BLOCKER=" + blocker);
         }
+        // Load the MXBean now: its first use takes tens of ms, and in the vt and Kotlin peers that
+        // first use falls between the two reads of the call counter, outside the timed compute,
+        // which inflates their calls/s (Go's getrusage has no such cost).
+        cpuSeconds();
         double base = measure("syscallmix_base", 1, 2, () -> twoComputes(k));
         // blockers give up after 5x the baseline, so a starved compute shows up as ratio ~6 instead of a hang
         long capMs = (long) (5 * base);
