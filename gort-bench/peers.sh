@@ -11,16 +11,23 @@
 #
 #   gort-bench/peers.sh                          # all benchmarks, 1 pass
 #   REPEATS=3 gort-bench/peers.sh                # 3 passes, cells show median (min-max)
-#   ONLY="pingpong skynet" gort-bench/peers.sh   # a subset (names as in the table's first column:
-#                                                # skynet spawn pingpong threadring mpmc select timers mem)
+#   ONLY="pingpong skynet" gort-bench/peers.sh   # a subset (skynet spawn pingpong threadring mpmc
+#                                                # select syscallmix timers mem hog)
 #   IMPLS="gort go" gort-bench/peers.sh          # a subset of implementations
+#   ONLY=hog IMPLS=gort GORT_AGENT=1 gort-bench/peers.sh   # Gort with its Java agent
+#
+# hog is judged from outside, as in the anchors' run.sh: the process spins forever; the script
+# watches its stdout for "goroutine ran" until HOG_WAIT_MS (2000) after "HOG start" (20 s start-up
+# allowance), then kills exactly that PID (TERM, then KILL).
 #
 # Other knobs: PROC_TIMEOUT (seconds per process, default 300; a JVM that overruns gets a jstack
 # before it is killed), KEEP_WORK=1 (keep the temporary build directory), ANCHORS (default
-# <repo>/../shared/anchors), JAVA_HOME (default: the Temurin 25 under /usr/lib/jvm), and the anchors'
-# size variables PINGPONG_N, THREADRING_HOPS, MPMC_N, TIMERS_N, plus SELECT_N (defaults: the
-# anchors' sizes, 1,000,000 selects). A peer whose toolchain is missing (go, mvn) is skipped with a
-# message; its cells read "-".
+# <repo>/../shared/anchors), JAVA_HOME (default: the Temurin 25 under /usr/lib/jvm), the anchors'
+# size variables PINGPONG_N, THREADRING_HOPS, MPMC_N, COMPUTE_K, TIMERS_N, plus SELECT_N (defaults:
+# the anchors' sizes, 1,000,000 selects), GORT_AGENT (1: add -javaagent:<the gort jar built here>
+# to Gort's JVMs; or a path to another agent jar), GORT_JVM_ARGS (more flags for Gort's JVMs only,
+# e.g. "-Dgort.godebug=schedtrace=100"; space-separated). A peer whose toolchain is missing (go,
+# mvn) is skipped with a message; its cells read "-".
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -28,12 +35,14 @@ ROOT=$(cd "$HERE/.." && pwd -P)
 ANCHORS=${ANCHORS:-$ROOT/../shared/anchors}
 # the command line, for the table's header: the knobs the caller set
 CMDLINE=""
-for v in ONLY REPEATS IMPLS PROC_TIMEOUT PINGPONG_N THREADRING_HOPS MPMC_N TIMERS_N SELECT_N; do
+for v in ONLY REPEATS IMPLS PROC_TIMEOUT PINGPONG_N THREADRING_HOPS MPMC_N COMPUTE_K TIMERS_N SELECT_N \
+  GORT_AGENT GORT_JVM_ARGS HOG_WAIT_MS; do
   [[ -n ${!v:-} ]] && CMDLINE+="$v=\"${!v}\" "
 done
 CMDLINE+="gort-bench/peers.sh"
 REPEATS=${REPEATS:-1}
 PROC_TIMEOUT=${PROC_TIMEOUT:-300}
+HOG_WAIT_MS=${HOG_WAIT_MS:-2000}
 IMPLS_ALL=(gort go vt kotlin)
 read -r -a IMPLS <<<"${IMPLS:-${IMPLS_ALL[*]}}"
 
@@ -68,6 +77,7 @@ log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$OUT/run.log" >&2; }
 export PINGPONG_N=${PINGPONG_N:-1000000}
 export THREADRING_HOPS=${THREADRING_HOPS:-10000000}
 export MPMC_N=${MPMC_N:-10000000}
+export COMPUTE_K=${COMPUTE_K:-600000000}
 export TIMERS_N=${TIMERS_N:-100000}
 export SELECT_N=${SELECT_N:-1000000}
 
@@ -84,13 +94,30 @@ log "building gort (mvn -B -ntp -q -pl :gort-bench -am package -DskipTests)"
     flock 9
   fi
   mvn -B -ntp -q -pl :gort-bench -am package -DskipTests &&
-    cp gort-bench/target/benchmarks.jar "$WORK/gort-bench.jar"
+    cp gort-bench/target/benchmarks.jar "$WORK/gort-bench.jar" &&
+    for j in gort-runtime/target/gort-*.jar; do # the library's own jar: the agent, for GORT_AGENT=1
+      case $j in *-sources.jar | *-javadoc.jar | *-tests.jar) ;; *) cp "$j" "$WORK/gort.jar" ;; esac
+    done
 ) >"$OUT/logs/build-gort.log" 2>&1
 if [[ -f $WORK/gort-bench.jar ]] && unzip -l "$WORK/gort-bench.jar" 2>/dev/null | grep -q 'dev/gort/bench/anchors/GortAnchors.class'; then
   HAVE[gort]=1
 else
   log "gort build failed or the jar lacks GortAnchors (see $OUT/logs/build-gort.log)"
   tail -20 "$OUT/logs/build-gort.log" >&2
+fi
+# GORT_AGENT=1: -javaagent with the gort jar just built; any other non-empty value: that jar.
+GORT_AGENT_JAR=""
+case ${GORT_AGENT:-} in
+  "" | 0) ;;
+  1) GORT_AGENT_JAR=$WORK/gort.jar ;;
+  *) GORT_AGENT_JAR=$(cd "$(dirname "$GORT_AGENT")" && pwd -P)/$(basename "$GORT_AGENT") ;;
+esac
+if [[ -n $GORT_AGENT_JAR ]]; then
+  if [[ ! -f $GORT_AGENT_JAR ]]; then
+    log "GORT_AGENT: no jar at $GORT_AGENT_JAR: the gort runs will fail"
+  elif ! unzip -p "$GORT_AGENT_JAR" META-INF/MANIFEST.MF 2>/dev/null | grep -q '^Premain-Class:'; then
+    log "GORT_AGENT: $GORT_AGENT_JAR has no Premain-Class in its manifest (no agent yet?): the gort JVMs will refuse to start"
+  fi
 fi
 GORT_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 GORT_DIRTY=$(git -C "$ROOT" status --porcelain -- gort-runtime 2>/dev/null | wc -l)
@@ -141,6 +168,8 @@ fi
 
 {
   echo "gort: commit $GORT_COMMIT$( ((GORT_DIRTY)) && echo " plus $GORT_DIRTY uncommitted files in gort-runtime")"
+  echo "gort java agent: $([[ -n $GORT_AGENT_JAR ]] && echo "-javaagent:$GORT_AGENT_JAR" || echo "none")"
+  [[ -n ${GORT_JVM_ARGS:-} ]] && echo "gort extra JVM flags: $GORT_JVM_ARGS"
   [[ -n ${HAVE[go]:-} ]] && echo "go: $(go version)"
   echo "java: $("$JAVA" -version 2>&1 | tr '\n' ' ')"
   echo "maven: $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"
@@ -149,13 +178,16 @@ fi
     echo "kotlinx.coroutines: $(ls "$A/kotlin/target/lib" | sed -n 's/kotlinx-coroutines-core-jvm-\(.*\)\.jar/\1/p')"
   fi
   echo "machine: $(nproc) cpus, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
-  echo "sizes: PINGPONG_N=$PINGPONG_N THREADRING_HOPS=$THREADRING_HOPS MPMC_N=$MPMC_N TIMERS_N=$TIMERS_N SELECT_N=$SELECT_N"
+  echo "sizes: PINGPONG_N=$PINGPONG_N THREADRING_HOPS=$THREADRING_HOPS MPMC_N=$MPMC_N COMPUTE_K=$COMPUTE_K TIMERS_N=$TIMERS_N SELECT_N=$SELECT_N HOG_WAIT_MS=$HOG_WAIT_MS"
 } >"$OUT/versions.txt"
 sed 's/^/  /' "$OUT/versions.txt" >&2
 
 # --- commands ------------------------------------------------------------------
 JVM_COMMON=(-Xmx8g --enable-native-access=ALL-UNNAMED) # the anchors' flags for the JVM peers
-GORT_FLAGS=(--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED -Xmx8g)
+# --enable-native-access: syscallmix's usleep is an FFM downcall, as in the vt and Kotlin peers
+GORT_FLAGS=(--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED -Xmx8g --enable-native-access=ALL-UNNAMED)
+[[ -n $GORT_AGENT_JAR ]] && GORT_FLAGS+=("-javaagent:$GORT_AGENT_JAR")
+if [[ -n ${GORT_JVM_ARGS:-} ]]; then read -r -a _extra <<<"$GORT_JVM_ARGS"; GORT_FLAGS+=("${_extra[@]}"); fi
 
 cmd_for() { # impl bench n -> sets CMD; fails if that impl cannot run that bench
   local impl=$1 bench=$2 n=$3
@@ -224,13 +256,68 @@ run_one() { # rep impl bench n
     "$(grep '^RESULT ' "$f.out" | sed 's/.*bench=\([^ ]*\).*value=\([^ ]*\) unit=\(.*\)/\1=\2 \3/' | tr '\n' ' ')")"
 }
 
+# hog: its own process at N=1, judged from outside as in the anchors' run.sh. value 1 if the spawned
+# task printed "goroutine ran" within HOG_WAIT_MS of "HOG start"; hog_latency = ran - start (ms, only
+# when it ran). The process spins forever by design; we kill exactly the PID we started. A Gort JVM
+# whose task did not run gets a jstack first. Unlike run.sh, a process that never printed
+# "HOG start" gets a FAIL and no hog=0 result.
+hog_one() { # rep impl
+  local rep=$1 impl=$2
+  local f="$OUT/logs/r$rep-hog-n1-$impl"
+  cmd_for "$impl" hog 1 || return 0
+  echo "${CMD[*]}" >"$f.cmd"
+  local load0
+  read -r load0 _ </proc/loadavg
+  "${CMD[@]}" >"$f.out" 2>"$f.err" &
+  local pid=$!
+  local start="" ran="" now deadline
+  local giveup=$(($(date +%s%3N) + 20000)) # JVM start-up allowance
+  while :; do
+    now=$(date +%s%3N)
+    [[ -z $start ]] && start=$(sed -n 's/^HOG start \([0-9]*\).*/\1/p' "$f.out" | head -1)
+    ran=$(sed -n 's/^goroutine ran \([0-9]*\).*/\1/p' "$f.out" | head -1)
+    [[ -n $ran ]] && break
+    if [[ -n $start ]]; then
+      deadline=$((start + HOG_WAIT_MS + 100))
+      ((now > deadline)) && break
+    fi
+    ((now > giveup)) && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.02
+  done
+  # both lines may have appeared between two polls, after start was read: read it again
+  [[ -z $start ]] && start=$(sed -n 's/^HOG start \([0-9]*\).*/\1/p' "$f.out" | head -1)
+  if [[ $impl == gort && -z $ran ]] && kill -0 "$pid" 2>/dev/null; then
+    timeout 60 "$JAVA_HOME/bin/jstack" -l "$pid" >"$f.jstack" 2>&1
+  fi
+  kill -TERM "$pid" 2>/dev/null
+  for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  local v=0 lat="" load1
+  read -r load1 _ </proc/loadavg
+  echo "rep=$rep bench=hog impl=$impl procs=1 load_before=$load0 load_after=$load1" >>"$OUT/load.txt"
+  if [[ -z $start ]]; then
+    echo "rep=$rep FAIL bench=hog impl=$impl procs=1 rc=nostart" >>"$RES"
+    log "FAIL $impl hog n=1: never printed HOG start (see $f.err)"
+    return 0
+  fi
+  if [[ -n $ran ]]; then
+    lat=$((ran - start))
+    ((lat <= HOG_WAIT_MS)) && v=1
+  fi
+  echo "rep=$rep RESULT bench=hog impl=$impl procs=1 value=$v unit=ran_within_2s" >>"$RES"
+  [[ -n $lat ]] && echo "rep=$rep RESULT bench=hog_latency impl=$impl procs=1 value=$lat unit=ms" >>"$RES"
+  log "$(printf 'rep %s %-10s n=1 %-6s load %s  hog=%s latency=%s' "$rep" hog "$impl" "$load1" "$v" "${lat:-none}")"
+}
+
 # --- the plan --------------------------------------------------------------------
 PLAN=("skynet 2" "spawn 2" "pingpong 1" "pingpong 2" "threadring 1" "threadring 2"
-  "mpmc 2" "select 2" "timers 2" "mem 2")
+  "mpmc 2" "select 2" "syscallmix 2" "timers 2" "mem 2" "hog 1")
 for b in ${ONLY:-}; do
-  case " skynet spawn pingpong threadring mpmc select timers mem " in
+  case " skynet spawn pingpong threadring mpmc select syscallmix timers mem hog " in
     *" $b "*) ;;
-    *) log "ONLY: unknown benchmark '$b' (known: skynet spawn pingpong threadring mpmc select timers mem)" ;;
+    *) log "ONLY: unknown benchmark '$b' (known: skynet spawn pingpong threadring mpmc select syscallmix timers mem hog)" ;;
   esac
 done
 
@@ -243,7 +330,9 @@ for rep in $(seq 1 "$REPEATS"); do
     set -- $spec
     bench=$1 n=$2
     if [[ -n ${ONLY:-} ]] && [[ " $ONLY " != *" $bench "* ]]; then continue; fi
-    for impl in "${order[@]}"; do run_one "$rep" "$impl" "$bench" "$n"; done
+    for impl in "${order[@]}"; do
+      if [[ $bench == hog ]]; then hog_one "$rep" "$impl"; else run_one "$rep" "$impl" "$bench" "$n"; fi
+    done
   done
 done
 log "total wall $(($(date +%s) - T_START)) s"
@@ -263,11 +352,16 @@ ORDER = [
     ("threadring", "2", "ns per hop (503 tasks, 10M hops)"),
     ("mpmc", "2", "ns per message (cap 1024, 4P/4C, 10M)"),
     ("select", "2", "ns per 2-case select (2 unbuffered feeders, 1M selects; not an anchor)"),
+    ("syscallmix", "2", "compute time with 64 blockers in 1 ms usleep/nanosleep / without; 1.0 = no harm"),
+    ("syscallmix_blockcalls", "2", "blocking calls/s completed while computing (ideal ~60k); HIGHER is better"),
+    ("syscallmix_cpu", "2", "CPU cores busy during the mixed phase (of 2); higher means less idle"),
     ("timers_wall", "2", "ms wall, 100k tasks x 5 sleeps of 1..100 ms"),
     ("timers_p50late", "2", "ms p50 wake-up lateness"),
     ("timers_p99late", "2", "ms p99 wake-up lateness"),
     ("mem_heap", "2", "heap bytes per parked task after GC, 1M parked in recv (Go: HeapInuse+StackInuse)"),
     ("mem_rss", "2", "RSS bytes per parked task (1M)"),
+    ("hog", "1", "1 = the spawned task ran within 2 s while main spins without calls; HIGHER is better"),
+    ("hog_latency", "1", "ms from HOG start until the spawned task ran (only when it ran)"),
 ]
 IMPLS = ["gort", "go", "vt", "kotlin"]
 LINE = re.compile(r"rep=(\d+) RESULT bench=(\S+) impl=(\S+) procs=(\d+) value=(\S+) unit=(\S+)")
@@ -300,7 +394,8 @@ print(f"Generated by `{cmdline}` from `gort-bench/target/peers-{stamp}/` ({reps}
       f"implementation ran in its own process per pass; wall {int(wall) // 60} min {int(wall) % 60} s).\n")
 print("Cell = median over passes of each process's value" + (", then (min-max over passes)" if reps > 1 else "")
       + ". Within a process, the value is the median of the later (warmed-up) iterations, as in the anchors. "
-      "Lower is better everywhere; a ratio below 1 means Gort is faster / smaller.\n")
+      "Lower is better except for syscallmix_blockcalls, syscallmix_cpu and hog, where higher is better; "
+      "elsewhere a ratio below 1 means Gort is faster / smaller.\n")
 print("| bench | N | unit | gort | go | vt (JDK 25) | kotlin | gort/go | gort/vt | gort/kotlin | what |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 for bench, procs, what in ORDER:

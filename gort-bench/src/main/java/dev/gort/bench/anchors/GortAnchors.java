@@ -5,6 +5,10 @@ import dev.gort.Go;
 import dev.gort.Select;
 import dev.gort.sync.WaitGroup;
 import java.io.IOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
@@ -28,15 +33,31 @@ import java.util.function.DoubleSupplier;
  *
  * Prints {@code RESULT bench=<name> impl=gort procs=<N> value=<number> unit=<unit>} lines, checks
  * every result, and exits with status 2 on a wrong one ({@code VERIFY FAILED: ...} on stderr).
- * Benchmarks: skynet, spawn, pingpong, threadring, mpmc, select, timers, mem. As in the Go peer,
- * the whole benchmark runs in the main goroutine ({@link Go#main}); per-iteration values go to
- * stderr and the reported value is the median of the iterations after the warm-up ones.
+ * Benchmarks: skynet, spawn, pingpong, threadring, mpmc, select, syscallmix, timers, mem, hog. As
+ * in the Go peer, the whole benchmark runs in the main goroutine ({@link Go#main}); per-iteration
+ * values go to stderr and the reported value is the median of the iterations after the warm-up
+ * ones.
+ *
+ * <p>{@code syscallmix}: two compute goroutines (an xorshift loop of {@code COMPUTE_K} steps each)
+ * timed alone, then again while 64 goroutines loop on a real 1 ms blocking call: {@code usleep(1000)}
+ * through an FFM downcall, as in the vt and Kotlin peers, wrapped in {@link Go#syscall}. Reports the
+ * compute slowdown ({@code syscallmix}, ratio), the blocking calls completed per second of the mixed
+ * phase ({@code syscallmix_blockcalls}) and the CPU cores busy ({@code syscallmix_cpu}); the blockers
+ * give up at 5x the baseline, so a starved compute reads about 6 instead of hanging. Diagnostics
+ * only, not for the table: {@code BLOCKER=block} wraps the call in {@link Go#syscallBlock},
+ * {@code BLOCKER=raw} makes the downcall unwrapped, {@code BLOCKER=park} sleeps with
+ * {@link Go#sleep} (no OS call, as the Go peer's {@code BLOCKER=park}).
+ *
+ * <p>{@code hog} (run with procs 1): the main goroutine prints {@code HOG start <epoch ms>}, starts a
+ * goroutine that prints {@code goroutine ran <epoch ms>}, and spins forever in a loop without calls.
+ * It prints no RESULT line and never exits: the caller judges it from outside and kills it, as the
+ * anchors' {@code run.sh} does (ran within 2 s; latency = ran - start).
  *
  * <p>{@code select} is not an anchor: two goroutines each send {@code SELECT_N / 2} values on their
  * own unbuffered channel, and the main goroutine runs {@code SELECT_N} two-case selects receiving
  * from both; the value is wall time per select. Sizes come from the anchors' environment variables
- * ({@code PINGPONG_N}, {@code THREADRING_HOPS}, {@code MPMC_N}, {@code TIMERS_N}) plus
- * {@code SELECT_N}.
+ * ({@code PINGPONG_N}, {@code THREADRING_HOPS}, {@code MPMC_N}, {@code COMPUTE_K}, {@code TIMERS_N})
+ * plus {@code SELECT_N}.
  */
 public final class GortAnchors {
     private GortAnchors() {}
@@ -305,6 +326,127 @@ public final class GortAnchors {
         result("select", v, "ns_per_select");
     }
 
+    // ------------------------------------------------------------ syscallmix
+
+    /**
+     * {@code int usleep(useconds_t)}, the blocking call of the vt and Kotlin peers; in a holder, so
+     * only syscallmix links it.
+     */
+    static final class Native {
+        private Native() {}
+
+        static final MethodHandle USLEEP = Linker.nativeLinker().downcallHandle(
+                Linker.nativeLinker().defaultLookup().find("usleep").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    static void usleep(int us) {
+        int r;
+        try {
+            r = (int) Native.USLEEP.invokeExact(us);
+        } catch (Throwable t) {
+            throw new RuntimeException(t);
+        }
+        if (r != 0) {
+            fail("usleep returned " + r);
+        }
+    }
+
+    static long compute(long k) {
+        long x = 88172645463325252L;
+        for (long i = 0; i < k; i++) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+        }
+        return x;
+    }
+
+    static volatile long checksum;
+
+    /** Two compute goroutines started from the main goroutine; wall ms until both are done. */
+    static double twoComputes(long k) {
+        long[] res = new long[2];
+        WaitGroup wg = new WaitGroup();
+        wg.add(2);
+        long t0 = System.nanoTime();
+        for (int j = 0; j < 2; j++) {
+            int jj = j;
+            Go.go(() -> {
+                res[jj] = compute(k);
+                wg.done();
+            });
+        }
+        wg.await();
+        long el = System.nanoTime() - t0;
+        if (res[0] != res[1]) {
+            fail("compute mismatch");
+        }
+        checksum = res[0];
+        return el / 1e6;
+    }
+
+    static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+    }
+
+    static void benchSyscallmix() {
+        long k = envInt("COMPUTE_K", 600_000_000);
+        String blocker = System.getenv().getOrDefault("BLOCKER", "syscall");
+        Runnable block = switch (blocker) {
+            case "syscall", "" -> () -> Go.syscall(() -> usleep(1000));
+            case "block" -> () -> Go.syscallBlock(() -> usleep(1000)); // diagnostic: hand the P off at once
+            case "raw" -> () -> usleep(1000); // diagnostic: the downcall without Go.syscall
+            case "park" -> () -> Go.sleep(Duration.ofMillis(1)); // diagnostic: no OS call
+            default -> null;
+        };
+        if (block == null) {
+            fail("BLOCKER=" + blocker + ": want syscall, block, raw or park");
+        }
+        if (!blocker.equals("syscall")) {
+            System.err.println("  DIAGNOSTIC: BLOCKER=" + blocker);
+        }
+        // Load the MXBean now: its first use takes tens of ms, and in the vt and Kotlin peers that
+        // first use falls between the two reads of the call counter, outside the timed compute,
+        // which inflates their calls/s (Go's getrusage has no such cost).
+        cpuSeconds();
+        double base = measure("syscallmix_base", 1, 2, () -> twoComputes(k));
+        // blockers give up after 5x the baseline, so a starved compute shows up as ratio ~6 instead of a hang
+        long capMs = (long) (5 * base);
+        System.err.println("  compute checksum " + Long.toUnsignedString(checksum));
+        AtomicLong calls = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        long deadline = System.nanoTime() + (200L + capMs) * 1_000_000L;
+        WaitGroup wg = new WaitGroup();
+        wg.add(64);
+        for (int b = 0; b < 64; b++) {
+            Go.go(() -> {
+                try {
+                    while (!stop.get() && System.nanoTime() - deadline < 0) {
+                        block.run();
+                        calls.incrementAndGet();
+                    }
+                } finally {
+                    wg.done();
+                }
+            });
+        }
+        Go.sleep(Duration.ofMillis(200));
+        long c0 = calls.get();
+        double cpu0 = cpuSeconds();
+        double mix = twoComputes(k);
+        double cpu1 = cpuSeconds();
+        long c1 = calls.get();
+        stop.set(true);
+        wg.await();
+        System.err.printf(Locale.ROOT, "  base %.1f ms, with blockers %.1f ms, cpu util %.2f cores%n",
+                base, mix, (cpu1 - cpu0) / (mix / 1000));
+        result("syscallmix", mix / base, "ratio");
+        result("syscallmix_blockcalls", (c1 - c0) / (mix / 1000), "calls_per_s");
+        result("syscallmix_cpu", (cpu1 - cpu0) / (mix / 1000), "cores_busy");
+    }
+
     // ------------------------------------------------------------ timers
 
     static long splitmixOut(long s) {
@@ -437,11 +579,30 @@ public final class GortAnchors {
         result("mem_heap", (double) (heap1 - heap0) / n, "bytes_per_task");
     }
 
+    // ------------------------------------------------------------ hog
+
+    /**
+     * GOMAXPROCS=1: the main goroutine starts a goroutine and then spins without a single call, as
+     * the peers' main task does. Never returns; the caller kills the process.
+     */
+    static void benchHog() {
+        System.out.println("HOG start " + System.currentTimeMillis());
+        System.out.flush();
+        Go.go(() -> {
+            System.out.println("goroutine ran " + System.currentTimeMillis());
+            System.out.flush();
+        });
+        long x = 0;
+        for (;;) {
+            x++;
+        }
+    }
+
     // ------------------------------------------------------------ main
 
     public static void main(String[] args) {
         if (args.length < 2) {
-            System.err.println("usage: GortAnchors <skynet|spawn|pingpong|threadring|mpmc|select|timers|mem> <procs>");
+            System.err.println("usage: GortAnchors <skynet|spawn|pingpong|threadring|mpmc|select|syscallmix|timers|mem|hog> <procs>");
             System.exit(1);
         }
         procs = Integer.parseInt(args[1]);
@@ -452,8 +613,10 @@ public final class GortAnchors {
             case "threadring" -> GortAnchors::benchThreadring;
             case "mpmc" -> GortAnchors::benchMpmc;
             case "select" -> GortAnchors::benchSelect;
+            case "syscallmix" -> GortAnchors::benchSyscallmix;
             case "timers" -> GortAnchors::benchTimers;
             case "mem" -> GortAnchors::benchMem;
+            case "hog" -> GortAnchors::benchHog;
             default -> null;
         };
         if (bench == null) {
