@@ -26,8 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@link #retake}: a P whose slice (schedtick) is 10 ms old gets a preemption request; a P
  *       in the same syscall for two observations is taken and handed off (with Go's exception
  *       for a P without work while others are idle or spinning, bounded by 10 ms); a P whose
- *       goroutine ignored the request for another 10 ms, still on the same M without a single
- *       switch, is handed off the same way ({@link Proc#retakeRunning}).</li>
+ *       goroutine ignored the request for another sysmon round and {@link #HANDOFF_GRACE_NS},
+ *       still on the same M without a single switch, is handed off the same way
+ *       ({@link Proc#retakeRunning}).</li>
  *   <li>schedtrace ({@code GODEBUG=schedtrace=MS}).</li>
  * </ol>
  * Fields of P named {@code sysmon*} are written only here.
@@ -37,6 +38,15 @@ final class Sysmon extends Thread {
     static final long FORCE_PREEMPT_NS = 10_000_000L;
     /** Go: forcegcperiod / 2, the longest deep sleep. */
     static final long MAX_DEEP_SLEEP_NS = 60_000_000_000L;
+    /**
+     * How long a goroutine may ignore a preemption request before its P is handed off: "another
+     * sysmon slice", at least one more sysmon round. A goroutine that reaches safe points (the
+     * agent's checkpoints, any runtime call) answers within microseconds; one that does not is in
+     * a loop without them or its thread is blocked, and waiting a whole 10 ms more would only
+     * double Go's latency. Short enough that the hand-off lands ~12 ms into a hog's slice, long
+     * enough that a goroutine between two runtime calls rarely loses its P for nothing.
+     */
+    static final long HANDOFF_GRACE_NS = 2_000_000L;
     /** How late a timer must be before sysmon runs it itself. */
     static final long OVERDUE_TIMER_NS = 1_000_000L;
 
@@ -213,8 +223,10 @@ final class Sysmon extends Thread {
                     sysretake = true; // a syscall P cannot be preempted: check the retake now
                 }
                 if (s == _Prunning) {
-                    long when = pp.sysmonPreemptWhen != 0 ? pp.sysmonPreemptWhen : pp.sysmonSchedwhen;
-                    deadline = Proc.minWhen(deadline, when + FORCE_PREEMPT_NS);
+                    long when = pp.sysmonPreemptWhen != 0
+                            ? pp.sysmonPreemptWhen + HANDOFF_GRACE_NS
+                            : pp.sysmonSchedwhen + FORCE_PREEMPT_NS;
+                    deadline = Proc.minWhen(deadline, when);
                 }
             }
             if (s == _Psyscall) {
@@ -248,7 +260,7 @@ final class Sysmon extends Thread {
 
     /**
      * Go: preemptone, plus the hand-off when the request is ignored. The first time a slice is
-     * over, ask its goroutine to yield at its next safe point. If 10 ms later the same M has not
+     * over, ask its goroutine to yield at its next safe point. If 2 ms later the same M has not
      * switched goroutines even once, the goroutine is not reaching safe points (a loop without
      * calls into Gort, or its thread is blocked outside Gort): hand its P to another M. Returns
      * whether the P was handed off.
@@ -270,7 +282,7 @@ final class Sysmon extends Thread {
             pp.sysmonPreemptSwitch = sw;
             return false;
         }
-        if (pp.sysmonPreemptWhen + FORCE_PREEMPT_NS > now) {
+        if (pp.sysmonPreemptWhen + HANDOFF_GRACE_NS > now) {
             return false;
         }
         pp.sysmonPreemptWhen = 0;
