@@ -87,6 +87,36 @@ class DeadlockTest {
     }
 
     @Test
+    void deadlockAfterGomaxprocsChanges() throws Exception {
+        assertDeadlock(run("resizeThenDeadlock"), "goroutine 1 [chan receive]:");
+    }
+
+    @Test
+    void deadlockAfterManySyscallsLeftIdleThreads() throws Exception {
+        assertDeadlock(run("syscallsThenDeadlock"), "goroutine 1 [chan receive]:");
+    }
+
+    @Test
+    void deadlockAfterMainUnlockedItsThread() throws Exception {
+        assertDeadlock(run("lockedUnlockThenDeadlock"), "goroutine 1 [chan receive]:");
+    }
+
+    @Test
+    void deadlockOnceTheLastTimerHasFired() throws Exception {
+        ChildJvm.Result r = run("sleepThenDeadlock");
+        assertDeadlock(r, "goroutine 1 [chan receive]:");
+        assertTrue(r.stderr().contains("[chan send]:"), r.toString());
+    }
+
+    @Test
+    void deadlockInAGoMainAfterLibraryModeUse() throws Exception {
+        ChildJvm.Result r = run("libraryThenMain");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.stderr().matches("(?s)" + java.util.regex.Pattern.quote(DEADLOCK)
+                + "goroutine \\d+ \\[chan receive\\]:\n.*"), r.toString());
+    }
+
+    @Test
     void goexitInMainWithNothingElse() throws Exception {
         ChildJvm.Result r = run("goexit");
         assertEquals(2, r.exit(), r.toString());

@@ -298,6 +298,78 @@ class LockOSThreadTest {
         });
     }
 
+    /** Stop-the-world started by a locked goroutine; it continues on its thread afterwards. */
+    @Test
+    void lockedGoroutineResizesGomaxprocs() {
+        mainWithProcs(2, () -> {
+            Go.lockOSThread();
+            Thread t0 = thread();
+            int[] sizes = {1, 3, 1, 4, 2};
+            for (int n : sizes) {
+                Go.gomaxprocs(n);
+                Go.sleep(Duration.ofNanos(100_000));
+                assertSame(t0, thread(), "still on its thread after GOMAXPROCS=" + n);
+                assertEquals(1000, spawnAndCount(1000));
+            }
+            Go.unlockOSThread();
+        });
+    }
+
+    /** The main goroutine may end locked; its thread goes, and a later Go.main works. */
+    @Test
+    void mainGoroutineEndingLocked() {
+        Thread[] t = new Thread[1];
+        mainWithProcs(1, () -> {
+            Go.lockOSThread();
+            t[0] = thread();
+        });
+        assertTimeoutPreemptively(BOUND, () -> {
+            t[0].join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(t[0].isAlive(), "the main goroutine's locked thread ended");
+        });
+        mainWithProcs(1, () -> assertEquals(100, spawnAndCount(100)));
+    }
+
+    /** Many locked goroutines at once: each keeps its own thread. */
+    @Test
+    void manyLockedGoroutinesEachKeepTheirThread() {
+        AtomicInteger moved = new AtomicInteger();
+        java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        mainWithProcs(2, () -> {
+            WaitGroup wg = new WaitGroup();
+            Chan<Integer> tokens = Chan.make(4);
+            for (int i = 0; i < 40; i++) {
+                wg.go(() -> {
+                    Go.lockOSThread();
+                    Thread t0 = thread();
+                    threads.add(t0);
+                    for (int k = 0; k < 20; k++) {
+                        tokens.send(k);
+                        Go.gosched();
+                        tokens.recv();
+                        if (thread() != t0) {
+                            moved.incrementAndGet();
+                        }
+                    }
+                    Go.unlockOSThread();
+                });
+            }
+            wg.await();
+        });
+        assertEquals(0, moved.get());
+        assertEquals(40, threads.size(), "40 goroutines locked at once hold 40 threads");
+    }
+
+    private static int spawnAndCount(int n) {
+        AtomicInteger ran = new AtomicInteger();
+        WaitGroup wg = new WaitGroup();
+        for (int i = 0; i < n; i++) {
+            wg.go(ran::incrementAndGet);
+        }
+        wg.await();
+        return ran.get();
+    }
+
     @Test
     void lockedGoroutineSeesTheSameThreadLocal() {
         ThreadLocal<Object> tl = new ThreadLocal<>();

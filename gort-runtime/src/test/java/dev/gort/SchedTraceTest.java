@@ -62,12 +62,23 @@ class SchedTraceTest {
             assertTrue(ms > prevMs, "time goes forward: " + r);
             prevMs = ms;
             assertEquals(gomaxprocs, Integer.parseInt(m.group(2)), l);
+            int idleprocs = field(l, "idleprocs");
+            int nthreads = field(l, "threads");
+            assertTrue(idleprocs <= gomaxprocs, "idleprocs <= gomaxprocs: " + l);
+            assertTrue(field(l, "idlethreads") <= nthreads, "idlethreads <= threads: " + l);
+            assertTrue(field(l, "spinningthreads") <= nthreads, "spinningthreads <= threads: " + l);
             // One run queue length and one schedtick per P.
             String lists = l.substring(l.indexOf('['));
             assertEquals(2 * gomaxprocs, lists.replaceAll("[^0-9 ]", "").trim().split(" +").length, l);
             threads.add(Integer.parseInt(m.group(3)));
         }
         return threads;
+    }
+
+    private static int field(String line, String name) {
+        Matcher m = Pattern.compile(" " + name + "=(\\d+)").matcher(line);
+        assertTrue(m.find(), name + " in " + line);
+        return Integer.parseInt(m.group(1));
     }
 
     @Test
@@ -122,6 +133,7 @@ class SchedTraceTest {
             } else if (l.startsWith("  P")) {
                 assertTrue(P_LINE.matcher(l).matches(), "P line: [" + l + "]\n" + r);
                 assertEquals("P", section, "P lines come right after the SCHED line: " + l);
+                assertTrue(l.startsWith("  P" + pInBlock + ": "), "P lines in allp order: " + l);
                 pInBlock++;
             } else if (l.startsWith("  M")) {
                 assertTrue(M_LINE.matcher(l).matches(), "M line: [" + l + "]\n" + r);

@@ -96,6 +96,41 @@ public final class DeadlockProg {
                 started.recv();
                 Chan.make().recv();
             });
+            case "resizeThenDeadlock" -> Go.main(() -> {
+                Go.gomaxprocs(3);
+                Go.gomaxprocs(1);
+                Go.gomaxprocs(2);
+                Chan.make().recv();
+            });
+            case "syscallsThenDeadlock" -> Go.main(() -> {
+                // Eight goroutines in syscalls at once leave eight idle threads behind.
+                WaitGroup wg = new WaitGroup();
+                for (int i = 0; i < 8; i++) {
+                    wg.go(() -> uninterrupted(() -> Go.syscall(() -> Thread.sleep(100))));
+                }
+                wg.await();
+                Chan.make().recv();
+            });
+            case "lockedUnlockThenDeadlock" -> Go.main(() -> {
+                Go.lockOSThread();
+                Go.sleep(Duration.ofMillis(10));
+                Go.unlockOSThread();
+                Chan.make().recv();
+            });
+            case "sleepThenDeadlock" -> Go.main(() -> {
+                Go.go(() -> {
+                    Go.sleep(Duration.ofMillis(100));
+                    Chan.make().send(1);
+                });
+                Chan.make().recv();
+            });
+            case "libraryThenMain" -> {
+                // The runtime started lazily by a plain thread (library mode), then a Go.main.
+                Chan<Integer> ch = Chan.make(1);
+                Go.go(() -> ch.send(1));
+                ch.recv();
+                Go.main(() -> Chan.make().recv());
+            }
             // ---- not deadlocks
             case "sleep" -> Go.main(() -> {
                 Chan<Integer> ch = Chan.make();
