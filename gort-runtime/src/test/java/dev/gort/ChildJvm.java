@@ -24,6 +24,15 @@ public final class ChildJvm {
 
     public static Result run(Class<?> main, Map<String, String> env, List<String> jvmArgs, String... args)
             throws IOException, InterruptedException {
+        return run(120, main, env, jvmArgs, args);
+    }
+
+    /**
+     * As {@link #run(Class, Map, List, String...)}, with a shorter bound for programs that must end
+     * quickly (a hang then costs seconds, not two minutes).
+     */
+    public static Result run(long timeoutSeconds, Class<?> main, Map<String, String> env, List<String> jvmArgs,
+            String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (!jvmArgs.contains(NO_EXPORTS)) {
@@ -47,10 +56,13 @@ public final class ChildJvm {
         pb.redirectOutput(out.toFile());
         pb.redirectError(err.toFile());
         Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError("child JVM " + main.getName() + " did not finish in 120 s");
+            String partial = java.nio.file.Files.readString(out, StandardCharsets.UTF_8) + "\n--- stderr ---\n"
+                    + java.nio.file.Files.readString(err, StandardCharsets.UTF_8);
+            throw new AssertionError("child JVM " + main.getName() + " " + List.of(args) + " did not finish in "
+                    + timeoutSeconds + " s\n--- stdout ---\n" + partial);
         }
         Result r = new Result(p.exitValue(), java.nio.file.Files.readString(out, StandardCharsets.UTF_8),
                 java.nio.file.Files.readString(err, StandardCharsets.UTF_8));

@@ -3,23 +3,25 @@ package dev.gort.testprog;
 import dev.gort.Go;
 
 /**
- * The seed's hog (Go: {@code go println("goroutine ran"); for {}} at GOMAXPROCS=1): the main
- * goroutine spins in a loop without calls, so the other goroutine runs only if the loop is
- * preempted (sysmon's request, reaching the loop through the agent's back-edge checkpoint). Prints
- * {@code goroutine ran after N ms} and exits 0 when it is; without preemption it spins forever.
+ * The seed's hog: at GOMAXPROCS=1 the main goroutine starts a goroutine and then spins forever in
+ * a loop with no calls at all. Go 1.14+ prints "goroutine ran" (asynchronous preemption); Gort must
+ * too: with the agent, at the loop's back-edge checkpoint after sysmon's request; without it, by
+ * sysmon's hand-off of the spinner's P. The goroutine prints how long
+ * after the spin began it ran, and ends the program.
  */
 public final class HogProg {
-    static long x;
-    static volatile long hogStart;
+    static volatile long x;
 
     public static void main(String[] args) {
         Go.main(() -> {
+            long start = System.nanoTime();
             Go.go(() -> {
-                System.out.println("goroutine ran after " + (System.nanoTime() - hogStart) / 1_000_000 + " ms");
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                System.out.println("goroutine ran");
+                System.out.println("latency_ms=" + ms);
                 System.out.flush();
-                System.exit(0);
+                Runtime.getRuntime().halt(0);
             });
-            hogStart = System.nanoTime();
             for (;;) {
                 x++;
             }

@@ -1,0 +1,78 @@
+package dev.gort.testprog;
+
+import dev.gort.Chan;
+import dev.gort.Go;
+import dev.gort.Received;
+import java.time.Duration;
+
+/**
+ * Run at GOMAXPROCS=1: one goroutine sits in {@code Go.syscall(() -> Thread.sleep(500))} while the
+ * main goroutine ping-pongs with an echo goroutine and a third goroutine loops on 1 ms sleeps. Only
+ * sysmon's hand-off of the syscall's P to another M lets them run during the call. Prints what the
+ * others managed during the call and the worker threads ({@code gort-m*}) alive before and during.
+ */
+public final class SyscallHandoffProg {
+    static volatile long rounds;
+    static volatile long sleeps;
+    static volatile boolean done;
+
+    public static void main(String[] args) {
+        Go.main(() -> {
+            int before = gortThreads();
+            Chan<Integer> ping = Chan.make();
+            Chan<Integer> pong = Chan.make();
+            Chan<String> result = Chan.make(1);
+            Go.go(() -> {
+                for (Integer v; (v = ping.recv()) != null; ) {
+                    pong.send(v);
+                }
+            });
+            Go.go(() -> {
+                while (!done) {
+                    Go.sleep(Duration.ofMillis(1));
+                    sleeps++;
+                }
+            });
+            Go.go(() -> {
+                String r;
+                try {
+                    r = Go.syscall(() -> {
+                    long r0 = rounds;
+                    long s0 = sleeps;
+                    Thread.sleep(500);
+                    long r1 = rounds;
+                    long s1 = sleeps;
+                    return "rounds=" + (r1 - r0) + " sleeps=" + (s1 - s0) + " during=" + gortThreads()
+                            + " syscallThread=" + Thread.currentThread().getName();
+                    });
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                result.send(r);
+            });
+            for (;;) {
+                Received<String> r = result.tryRecv();
+                if (r != null) {
+                    System.out.println(r.value() + " before=" + before);
+                    break;
+                }
+                ping.send(1);
+                pong.recv();
+                rounds++;
+            }
+            done = true;
+            ping.close();
+        });
+    }
+
+    /** Live worker threads of the runtime (Ms; sysmon is named gort-sysmon). */
+    public static int gortThreads() {
+        int n = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().startsWith("gort-m")) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
