@@ -164,6 +164,16 @@ class DeadlockTest {
     }
 
     @Test
+    void daemonThreadSleepingBeforeItSendsIsNotADeadlock() throws Exception {
+        assertNoDeadlock(run("daemonSender"));
+    }
+
+    @Test
+    void completableFutureTaskThatWillSendIsNotADeadlock() throws Exception {
+        assertNoDeadlock(run("completableFuture"));
+    }
+
+    @Test
     void lockedGoroutineSleepingIsNotADeadlock() throws Exception {
         assertNoDeadlock(run("lockedWait"));
     }

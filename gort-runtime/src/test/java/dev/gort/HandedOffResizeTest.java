@@ -27,10 +27,9 @@ class HandedOffResizeTest {
      */
     @Test
     void resizeByAHandedOffGoroutineKeepsEveryTimer() {
-        // FAILS: procresize, called on the M of a goroutine whose P sysmon retook (retakeRunning),
-        // uses that M's P, the retaken one outside allp, as "the caller's P": the timers of the
-        // removed Ps are moved into its heap, which retakeRunning marked dead and which nobody runs
-        // (dropRetakenP later drops the P without moving them). The sleepers there never wake.
+        // Regression: procresize on the M of a goroutine whose P sysmon retook used that retaken
+        // P (outside allp) as the caller's P and moved the removed Ps' timers into its dead heap,
+        // where nobody ran them.
         resizeWithSleepers(true);
     }
 

@@ -541,8 +541,8 @@ class SysmonTest {
             spin.stop();
         }
         assertEquals(1, counts[0], "only main before the spinner");
-        // FAILS: gcount subtracts the free-G caches of the Ps in allp only; the handed-off
-        // spinner's old P (outside allp until dropRetakenP) keeps ~40 dead Gs, counted as live.
+        // Regression: gcount once left out the caches of the spinner's old P (outside allp
+        // until dropRetakenP), counting its ~40 dead Gs as live.
         assertEquals(2, counts[1], "main and the spinner while it is handed off");
         assertEquals(1, counts[2], "only main after the spinner ended");
     }

@@ -186,6 +186,25 @@ public final class DeadlockProg {
                     throw new AssertionError("relay");
                 }
             });
+            case "daemonSender" -> Go.main(() -> {
+                // A daemon thread that sleeps, then sends (as a CompletableFuture task would):
+                // sleeping is not waiting indefinitely, so it is a possible waker.
+                Chan<Integer> ch = Chan.make();
+                Thread t = sender(ch);
+                t.setDaemon(true);
+                t.start();
+                ch.recv();
+            });
+            case "completableFuture" -> Go.main(() -> {
+                Chan<Integer> ch = Chan.make();
+                java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    uninterrupted(() -> Thread.sleep(300));
+                    ch.send(42);
+                });
+                if (ch.recv() != 42) {
+                    throw new AssertionError("value");
+                }
+            });
             case "lockedWait" -> Go.main(() -> {
                 // A goroutine locked to its thread waits 300 ms for a timer: not a deadlock.
                 Go.lockOSThread();

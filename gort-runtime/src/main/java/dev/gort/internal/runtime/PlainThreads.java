@@ -8,17 +8,22 @@ import java.util.Set;
  *
  * <p>Go knows every thread that can run Go code; the JVM has threads Gort did not make, and any of
  * them may send on a channel at any time. Go's answer for threads it does not own (cgo callbacks)
- * is to count them as running. Gort counts, at the moment everything else says "deadlock":
+ * is to count them as running. Gort counts a plain thread as a possible waker, at the moment
+ * everything else says "deadlock", when it is
  * <ul>
- *   <li>every plain thread that is inside a Gort call right now (a Gort class on its stack):
- *       blocked in {@code recv}, about to ready a goroutine, anything;</li>
- *   <li>every live non-daemon plain thread: it keeps the JVM alive, so the program expects it to
- *       do something, such as send to a goroutine later.</li>
+ *   <li>inside a Gort call right now (a Gort class on its stack): blocked in {@code recv}, about
+ *       to ready a goroutine, anything;</li>
+ *   <li>alive and non-daemon: it keeps the JVM alive, so the program expects it to do something;</li>
+ *   <li>not waiting indefinitely: running, sleeping, in a timed wait or contending for a monitor
+ *       (a {@code CompletableFuture} task about to send, a scheduled executor's worker waiting
+ *       for its next task). Only a daemon thread parked with no timeout outside Gort can never
+ *       act by itself (another thread would have to wake it, and that one is counted).</li>
  * </ul>
- * Not counted: Gort's own threads, the thread waiting in {@code Go.main}, JVM-internal daemon
- * threads, and daemon threads outside Gort (a daemon thread that will call in later is invisible:
- * documented under "Differences from Go"). The scan takes a stack snapshot of every thread, so it
- * runs only when the cheap rules have already found nothing that can run.
+ * Not counted: Gort's own threads, the thread waiting in {@code Go.main}, and the JVM's own
+ * threads (the {@code system} thread group and its innocuous threads: reference handler, cleaner,
+ * signal dispatcher). The scan takes a stack snapshot of every thread, so it runs only when the
+ * cheap rules have already found nothing that can run. Virtual threads are not seen (their
+ * carriers are): a virtual thread that will send later, while unmounted, goes unnoticed.
  */
 final class PlainThreads {
     private PlainThreads() {}
@@ -27,19 +32,30 @@ final class PlainThreads {
             Set.of("dev.gort", "dev.gort.sync", "dev.gort.time", "dev.gort.net", "dev.gort.os");
 
     static boolean mayWake(Thread mainWaiter) {
+        ThreadGroup system = Thread.currentThread().getThreadGroup();
+        while (system != null && system.getParent() != null) {
+            system = system.getParent();
+        }
         Map<Thread, StackTraceElement[]> all = Thread.getAllStackTraces();
         for (Map.Entry<Thread, StackTraceElement[]> e : all.entrySet()) {
             Thread t = e.getKey();
             if (t == mainWaiter || t instanceof M || t instanceof Sysmon || !t.isAlive()) {
                 continue;
             }
-            if (!t.isDaemon() && !t.getName().equals("DestroyJavaVM")) {
-                return true;
+            ThreadGroup g = t.getThreadGroup();
+            if (g == null || g == system || g.getName().equals("InnocuousThreadGroup")) {
+                continue; // the JVM's own threads
             }
             for (StackTraceElement f : e.getValue()) {
                 if (isGort(f.getClassName())) {
                     return true;
                 }
+            }
+            if (!t.isDaemon() && !t.getName().equals("DestroyJavaVM")) {
+                return true;
+            }
+            if (t.getState() != Thread.State.WAITING) {
+                return true;
             }
         }
         return false;

@@ -1630,6 +1630,9 @@ public final class Proc {
         for (P pp : allp) {
             n -= pp.gFreeSize;
         }
+        for (RetakenList r = sched.retaken; r != null; r = r.next) {
+            n -= r.p.gFreeSize; // Ps still held by stuck Ms keep their caches until dropped
+        }
         return (int) Math.max(n, 1);
     }
 
@@ -1638,6 +1641,9 @@ public final class Proc {
         long n = sched.pendingCreated.get() - sched.pendingStarted.get();
         for (P pp : allp) {
             n += pp.pendingCreated - pp.pendingStarted;
+        }
+        for (RetakenList r = sched.retaken; r != null; r = r.next) {
+            n += r.p.pendingCreated - r.p.pendingStarted;
         }
         return Math.max(n, 0);
     }
@@ -2046,6 +2052,12 @@ public final class Proc {
 
         M mp = getm();
         P own = mp != null ? mp.p : null;
+        if (own != null && own.retaken) {
+            // The caller's goroutine had its P handed off (it keeps the old one outside allp until
+            // it next leaves _Grunning): it owns no P of allp, like a plain thread.
+            own = null;
+            mp = null;
+        }
         if (own != null && own.id < nprocs) {
             own.status = _Prunning; // continue to use the current P
         } else if (own != null) {

@@ -82,8 +82,11 @@ final class Sched {
     // ---- sysmon (Go: sysmonwait, sysmonnote); sysmonwait is written under lock
     volatile boolean sysmonwait;
     final Note sysmonnote = new Note();
-    /** Retaken Ps still held by stuck Ms (Proc.retakeRunning); protected by lock. */
-    Proc.RetakenList retaken;
+    /**
+     * Retaken Ps still held by stuck Ms (Proc.retakeRunning); written under lock, read racily by
+     * gcount (an immutable-head list: nodes are only unlinked, never changed otherwise).
+     */
+    volatile Proc.RetakenList retaken;
 
     // ---- counters for schedtrace and observability (racy reads are fine)
     /** Goroutines that yielded at a preemption point. */
