@@ -135,9 +135,10 @@ final class G implements Runnable {
     void casgstatus(int oldval, int newval) {
         while (!STATUS.compareAndSet(this, oldval, newval)) {
             int cur = atomicstatus;
-            if (cur == (oldval | _Gscan)) {
-                // A dumper is walking this G's stack (Go: the _Gscan bit); it holds the bit only for
-                // the walk, so wait, as Go's casgstatus does.
+            if (cur == (oldval | _Gscan) || cur == oldval) {
+                // A dumper walking this G's stack, or sysmon handing off a stuck M's P, holds the
+                // _Gscan bit briefly: wait, as Go's casgstatus does. cur == oldval: the holder
+                // released it between our failed CAS and this read; just try again.
                 Thread.onSpinWait();
                 continue;
             }

@@ -126,7 +126,8 @@ final class Sysmon extends Thread {
             }
             LockSupport.parkNanos(sleep);
             long now = Proc.nanotime();
-            if (Env.schedtrace <= 0 && sched.npidle.get() == Proc.gomaxprocs && !sched.gcwaiting) {
+            if (Env.schedtrace <= 0 && sched.npidle.get() == Proc.gomaxprocs && !sched.gcwaiting
+                    && sched.retaken == null) { // a stuck M may still queue work on its old P: keep sweeping
                 if (deepSleep(now)) {
                     idle = 0;
                     delay = 20;
@@ -157,7 +158,7 @@ final class Sysmon extends Thread {
      */
     private boolean deepSleep(long now) {
         sched.lock.lock();
-        if (sched.npidle.get() != Proc.gomaxprocs || sched.gcwaiting) {
+        if (sched.npidle.get() != Proc.gomaxprocs || sched.gcwaiting || sched.retaken != null) {
             sched.lock.unlock();
             return false;
         }

@@ -112,7 +112,8 @@ final class Timers {
 
     /**
      * Go: (*timers).check. Runs the timers due at {@code now} (their functions run with no lock
-     * held, on this M, which has a P) and returns the next wake time, or 0 if the heap is empty.
+     * held, on this M, usually with a P; sysmon runs overdue ones without) and returns the next
+     * wake time, or 0 if the heap is empty.
      * Sets {@code ran[0]} if any timer ran.
      */
     long check(long now, boolean[] ran) {
@@ -159,10 +160,11 @@ final class Timers {
 
     /**
      * Go: (*timers).take. Moves every timer of a removed P to this heap and marks src dead, so no
-     * timer is added to it afterwards. Both mu are taken here (src first; only procresize, with
-     * the world stopped, holds two heap locks). A moved timer's {@code ts} goes straight from src to
-     * this heap, never through null: Timer.removeLocked reads ts without a lock and takes null to
-     * mean "fired".
+     * timer is added to it afterwards. Both mu are taken here, src first; only procresize (world
+     * stopped) and sysmon filling a replacement P that nobody can see yet hold two heap locks, so
+     * the order cannot deadlock. A moved timer's {@code ts} goes straight from src to this heap,
+     * never through null: Timer.removeLocked reads ts without a lock and takes null to mean
+     * "fired".
      */
     void take(Timers src) {
         src.mu.lock();
