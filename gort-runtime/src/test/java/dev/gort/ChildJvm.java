@@ -38,6 +38,7 @@ public final class ChildJvm {
         if (!jvmArgs.contains(NO_EXPORTS)) {
             cmd.add("--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");
         }
+        cmd.add("--enable-native-access=ALL-UNNAMED"); // the epoll netpoller (java.lang.foreign)
         for (String a : jvmArgs) {
             if (!a.equals(NO_EXPORTS)) {
                 cmd.add(a);

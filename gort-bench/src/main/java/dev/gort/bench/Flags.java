@@ -10,6 +10,8 @@ final class Flags {
 
     /** Gort's goroutines are {@code jdk.internal.vm.Continuation}; harmless for virtual threads. */
     static final String EXPORTS = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED";
+    /** Gort's epoll netpoller calls libc through java.lang.foreign; harmless for virtual threads. */
+    static final String NATIVE = "--enable-native-access=ALL-UNNAMED";
     /** Gort: GOMAXPROCS = 2 (read once at start-up). */
     static final String GOMAXPROCS = "-Dgort.gomaxprocs=" + Procs.N;
     /** Virtual threads: two carrier threads, and no compensation beyond two. */

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(GoschedBench.N)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = {Flags.EXPORTS, Flags.GOMAXPROCS, Flags.VT_PARALLELISM, Flags.VT_MAX_POOL, Flags.XMX})
+@Fork(value = 3, jvmArgsAppend = {Flags.EXPORTS, Flags.NATIVE, Flags.GOMAXPROCS, Flags.VT_PARALLELISM, Flags.VT_MAX_POOL, Flags.XMX})
 public class GoschedBench {
     static final int N = 1_000_000;
 

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(SpawnBench.N)
 @Warmup(iterations = 5)
 @Measurement(iterations = 10)
-@Fork(value = 2, jvmArgsAppend = {Flags.EXPORTS, Flags.GOMAXPROCS, Flags.VT_PARALLELISM, Flags.VT_MAX_POOL, Flags.XMX})
+@Fork(value = 2, jvmArgsAppend = {Flags.EXPORTS, Flags.NATIVE, Flags.GOMAXPROCS, Flags.VT_PARALLELISM, Flags.VT_MAX_POOL, Flags.XMX})
 public class SpawnBench {
     static final int N = 1_000_000;
 

@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = {Flags.EXPORTS, Flags.GOMAXPROCS, Flags.VT_PARALLELISM, Flags.VT_MAX_POOL, Flags.XMX})
+@Fork(value = 3, jvmArgsAppend = {Flags.EXPORTS, Flags.NATIVE, Flags.GOMAXPROCS, Flags.VT_PARALLELISM, Flags.VT_MAX_POOL, Flags.XMX})
 public class SyscallBench {
     static final int N = 1_000_000;
     static final int N_BLOCK = 100_000;

@@ -41,6 +41,7 @@ class PreemptAgentProcessTest {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");
+        cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.addAll(List.of(jvmArgs));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         ProcessBuilder pb = new ProcessBuilder(cmd);

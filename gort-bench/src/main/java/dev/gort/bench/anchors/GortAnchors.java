@@ -27,7 +27,7 @@ import java.util.function.DoubleSupplier;
  * with Gort's API.
  *
  * <pre>
- * java --add-exports=java.base/jdk.internal.vm=ALL-UNNAMED -Xmx8g -Dgort.gomaxprocs=N \
+ * java --add-exports=java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -Xmx8g -Dgort.gomaxprocs=N \
  *      -cp gort-bench/target/benchmarks.jar dev.gort.bench.anchors.GortAnchors &lt;bench&gt; &lt;N&gt;
  * </pre>
  *

@@ -23,6 +23,13 @@
  *       {@code SelectState} — select (select.go).</li>
  *   <li>{@code Timer}, {@code Timers} — timers and the per-P 4-ary heaps (time.go);
  *       {@code TimeLink} — the door for package time.</li>
+ *   <li>{@code Netpoll} — the netpoller's platform seam (netpoll.go: netpollinit, netpollopen,
+ *       netpollclose, netpoll, netpollBreak) and {@code NetFD} — a non-blocking socket under it
+ *       (internal/poll's system-call half); {@code NetpollChoice} picks the backend:
+ *       {@code EpollNetpoll}/{@code EpollNetFD} (netpoll_epoll.go; raw sockets through
+ *       java.lang.foreign: {@code Libc}, {@code Sockaddr}, {@code Scratch}) or
+ *       {@code NioNetpoll}/{@code NioNetFD} (a Selector); {@code NetAddr}, {@code NetError} — Go's
+ *       address syntax and error messages.</li>
  *   <li>{@code Traceback}, {@code Panics} — dumps, panics and fatal errors (traceback.go,
  *       panic.go); {@code Env} — settings read at start-up (runtime1.go).</li>
  *   <li>{@code Cont} — the only code touching {@code jdk.internal.vm.Continuation};
