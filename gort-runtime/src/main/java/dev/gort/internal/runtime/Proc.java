@@ -280,6 +280,7 @@ public final class Proc {
     /** Go: netpollBreak. Wakes the M sleeping as the poller, so it recomputes its deadline. */
     static void netpollBreak() {
         sched.pollGen.incrementAndGet();
+        Netpoller.wakeup();
         Thread t = sched.pollerThread;
         if (t != null) {
             java.util.concurrent.locks.LockSupport.unpark(t);
@@ -894,7 +895,18 @@ public final class Proc {
                 }
             }
 
-            // (netpoll: the netpoller issue polls without blocking here, before stealing.)
+            // Poll the network without blocking (Go: step 9): a fast path for goroutines whose
+            // I/O became ready while we ran others, before the cost of stealing.
+            if (sched.netpollWaiters.get() > 0 && Netpoller.inited()) {
+                Netpoller.GList list = Netpoller.pollNonBlocking();
+                if (list != null) {
+                    G first = list.pop();
+                    Netpoller.injectglist(list, mp);
+                    first.casgstatus(_Gwaiting, _Grunnable);
+                    mp.inheritTime = false;
+                    return first;
+                }
+            }
 
             // Steal, limiting the spinners to half the busy Ps: many spinners burn CPU for nothing.
             if (mp.spinning || 2 * sched.nmspinning.get() < gomaxprocs - sched.npidle.get()) {
@@ -1003,9 +1015,51 @@ public final class Proc {
                 throw fatal("findRunnable: still spinning");
             }
 
-            // Go: block in netpoll until the next timer. Only one M at a time (lastpoll == 0 while
-            // it sleeps); I/O readiness joins this when the netpoller issue lands.
-            if (pollUntil != 0 && sched.lastpoll.get() != 0 && sched.lastpoll.getAndSet(0) != 0) {
+            // Go: block in netpoll until the next timer (or an I/O event). Only one M at a time
+            // (lastpoll == 0 while it waits).
+            boolean netWaiters = sched.netpollWaiters.get() > 0 && Netpoller.inited();
+            if (netWaiters && sched.lastpoll.get() != 0 && sched.lastpoll.getAndSet(0) != 0) {
+                sched.pollUntil = pollUntil;
+                if (sched.pollGen.get() != pollGen0) {
+                    pollUntil = nanotime(); // an earlier timer arrived meanwhile: just poll
+                }
+                long delay = pollUntil == 0 ? -1 : Math.max(0, pollUntil - nanotime());
+                Netpoller.GList list;
+                if (Netpoller.pollingNet.compareAndSet(0, 1)) {
+                    try {
+                        list = Netpoller.poll(delay);
+                    } finally {
+                        Netpoller.pollingNet.set(0);
+                    }
+                } else {
+                    // A non-blocking poll is running (it began before our lastpoll swap) and will
+                    // inject what it finds: one poller at a time, so skip ours, as if it were empty.
+                    list = new Netpoller.GList();
+                }
+                sched.pollUntil = 0;
+                sched.lastpoll.set(nanotime());
+                sched.lock.lock();
+                P pp2 = pidleget();
+                sched.lock.unlock();
+                if (pp2 == null) {
+                    Netpoller.injectglist(list, mp);
+                } else {
+                    acquirep(mp, pp2);
+                    if (!list.empty()) {
+                        G first = list.pop();
+                        Netpoller.injectglist(list, mp);
+                        first.casgstatus(_Gwaiting, _Grunnable);
+                        mp.inheritTime = false;
+                        return first;
+                    }
+                    if (wasSpinning) {
+                        becomeSpinning(mp);
+                    }
+                    continue top;
+                }
+            } else if (pollUntil != 0 && sched.lastpoll.get() != 0 && sched.lastpoll.getAndSet(0) != 0) {
+                // No network waiters (or no netpoller yet): sleep until the timer; netpollBreak
+                // wakes us for an earlier one.
                 sched.pollUntil = pollUntil;
                 sched.pollerThread = mp;
                 for (;;) {
@@ -1866,6 +1920,9 @@ public final class Proc {
             if (pp.timers.size() > 0) {
                 return; // a timer will fire
             }
+        }
+        if (sched.netpollWaiters.get() > 0) {
+            return; // a socket may become ready (Go: the M blocked in netpoll is not idle)
         }
         if (waiting == 0 || PlainThreads.mayWake(mr.waiter)) {
             return;

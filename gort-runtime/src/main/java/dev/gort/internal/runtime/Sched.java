@@ -94,6 +94,9 @@ final class Sched {
     /** Ps handed off by sysmon: syscall retakes and stuck-M hand-offs. */
     final AtomicLong nhandoff = new AtomicLong();
 
+    /** Goroutines (and plain threads) parked on a pollDesc (Go: netpollWaiters). */
+    final AtomicInteger netpollWaiters = new AtomicInteger();
+
     /** Runtime-internal goroutines (Go: ngsys), left out of numGoroutine. */
     final AtomicInteger ngsys = new AtomicInteger();
 

@@ -134,6 +134,7 @@ final class Sysmon extends Thread {
                 }
                 now = Proc.nanotime();
             }
+            pollNetwork(now);
             runOverdueTimers(now);
             Proc.sweepRetaken();
             if (retake(now) != 0) {
@@ -188,6 +189,28 @@ final class Sysmon extends Thread {
             next = Proc.minWhen(next, pp.timers.minWhen);
         }
         return next;
+    }
+
+    /**
+     * Go: sysmon's "poll network if not polled for more than 10ms": goroutines whose sockets
+     * became ready while every M was busy running others.
+     */
+    private static void pollNetwork(long now) {
+        long lp = sched.lastpoll.get();
+        if (!Netpoller.inited() || lp == 0 || lp + 10_000_000L >= now || sched.netpollWaiters.get() <= 0) {
+            return;
+        }
+        if (!sched.lastpoll.compareAndSet(lp, now)) {
+            return;
+        }
+        Netpoller.GList list = Netpoller.pollNonBlocking();
+        if (list != null) {
+            // Pretend one more M runs while we hand the goroutines over: injectglist starts Ms,
+            // and checkdead must not run in between with everyone idle.
+            Proc.incidlelocked(-1);
+            Netpoller.injectglist(list, null);
+            Proc.incidlelocked(1);
+        }
     }
 
     private void runOverdueTimers(long now) {
