@@ -38,7 +38,10 @@ public final class NetSocket {
     public static NetSocket listen(String network, String address) throws IOException {
         checkNetwork("listen", network, address);
         Netpoll np = Netpoller.get();
-        NetFD fd = np.listen(network, address);
+        // Name resolution may block on DNS: a syscall, so the other goroutines keep the P.
+        InetSocketAddress laddr = (InetSocketAddress) Syscall.syscall(
+                () -> NetAddr.forListen(NetAddr.resolve("listen", network, address)), null, false);
+        NetFD fd = np.listen(network, laddr);
         try {
             return new NetSocket(fd, np);
         } catch (IOException | RuntimeException e) {
@@ -51,7 +54,9 @@ public final class NetSocket {
     public static NetSocket dial(String network, String address) throws IOException {
         checkNetwork("dial", network, address);
         Netpoll np = Netpoller.get();
-        List<InetSocketAddress> addrs = Netpoll.resolveDial(network, address);
+        @SuppressWarnings("unchecked")
+        List<InetSocketAddress> addrs = (List<InetSocketAddress>) Syscall.syscall(
+                () -> Netpoll.resolveDial(network, address), null, false); // may block on DNS
         IOException first = null;
         for (InetSocketAddress a : addrs) {
             try {
