@@ -17,6 +17,7 @@ module dev.gort {
     exports dev.gort.sync;
     exports dev.gort.time;
     exports dev.gort.net;
+    exports dev.gort.os;
     // With the jar on the module path, -javaagent loads PreemptAgent from this module, and
     // java.instrument must be able to call its premain; nobody else sees the package.
     exports dev.gort.agent to java.instrument;
