@@ -14,7 +14,7 @@ import java.util.Objects;
  * {@code net.Conn} for TCP. One goroutine may read while another writes; two concurrent readers
  * (or writers) take turns, as Go's fdMutex makes them.
  */
-public final class Conn implements AutoCloseable {
+public final class Conn implements java.io.Closeable {
     private final NetSocket s;
 
     Conn(NetSocket s) {
@@ -59,10 +59,18 @@ public final class Conn implements AutoCloseable {
         return s.write(b, off, len);
     }
 
-    /** Closes the connection; blocked reads and writes fail with {@code use of closed network connection}. */
+    /**
+     * Closes the connection; blocked reads and writes fail with {@code use of closed network
+     * connection}. Closing twice is harmless.
+     */
     @Override
     public void close() throws IOException {
         s.close();
+    }
+
+    /** Go: TCPConn.SetNoDelay. TCP_NODELAY is on by default, as in Go. */
+    public void setNoDelay(boolean on) throws IOException {
+        s.setNoDelay(on);
     }
 
     /** Go: TCPConn.CloseWrite. Shuts down the sending side: the peer reads end of stream. */

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /** {@code net.Listener} for TCP. */
-public final class Listener implements AutoCloseable {
+public final class Listener implements java.io.Closeable {
     private final NetSocket s;
 
     Listener(NetSocket s) {
@@ -27,12 +27,7 @@ public final class Listener implements AutoCloseable {
         return s.localAddr();
     }
 
-    /**
-     * Stops listening; a blocked {@link #accept} fails.
-     *
-     * @throws java.net.SocketException {@code use of closed network connection} if already closed
-     *     (Go returns that error too)
-     */
+    /** Stops listening; a blocked {@link #accept} fails at once. Closing twice is harmless. */
     @Override
     public void close() throws IOException {
         s.close();

@@ -154,6 +154,16 @@ final class EpollNetFD extends NetFD {
     // ---------------------------------------------------------------- operations
 
     @Override
+    void sysSetNoDelay(boolean on) throws IOException {
+        Scratch s = Scratch.get(fd);
+        try {
+            setInt(s, "set", raddr, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, on ? 1 : 0);
+        } finally {
+            s.release(fd);
+        }
+    }
+
+    @Override
     NetFD sysAccept() throws IOException {
         Scratch s = Scratch.get(fd);
         try {

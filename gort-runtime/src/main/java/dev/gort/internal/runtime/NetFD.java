@@ -139,6 +139,16 @@ public abstract class NetFD {
         }
     }
 
+    /** Go: TCPConn.SetNoDelay (TCP_NODELAY; on by default, as Go sets it). */
+    public final void setNoDelay(boolean on) throws IOException {
+        ref("set");
+        try {
+            sysSetNoDelay(on);
+        } finally {
+            decref();
+        }
+    }
+
     /** Go: TCPConn.CloseWrite, shutdown(SHUT_WR): the peer reads EOF, and can still write to us. */
     public final void closeWrite() throws IOException {
         ref("close");
@@ -266,6 +276,8 @@ public abstract class NetFD {
     abstract int sysFinishConnect() throws IOException;
 
     abstract void sysShutdown(boolean write) throws IOException;
+
+    abstract void sysSetNoDelay(boolean on) throws IOException;
 
     abstract InetSocketAddress sysLocalAddr();
 

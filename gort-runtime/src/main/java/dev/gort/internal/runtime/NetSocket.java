@@ -114,6 +114,7 @@ public final class NetSocket {
     public NetSocket accept() throws IOException {
         acquire(readLock);
         try {
+            prepare(Netpoll.READ, "accept");
             for (;;) {
                 NetFD c = fd.accept();
                 if (c != null) {
@@ -141,6 +142,7 @@ public final class NetSocket {
         }
         acquire(readLock);
         try {
+            prepare(Netpoll.READ, "read");
             for (;;) {
                 int n = fd.read(b, off, len);
                 if (n >= 0) {
@@ -165,6 +167,7 @@ public final class NetSocket {
         }
         acquire(readLock);
         try {
+            prepare(Netpoll.READ, "read");
             for (;;) {
                 int n = fd.read(b);
                 if (n >= 0) {
@@ -187,6 +190,7 @@ public final class NetSocket {
     public int write(byte[] b, int off, int len) throws IOException {
         acquire(writeLock);
         try {
+            prepare(Netpoll.WRITE, "write");
             int done = 0;
             while (done < len) {
                 int n = fd.write(b, off + done, len - done);
@@ -220,13 +224,21 @@ public final class NetSocket {
         }
     }
 
-    /** Go: netFD.Close: wakes blocked readers and writers, then releases the descriptor. */
+    /**
+     * Go: netFD.Close: wakes blocked readers and writers, then releases the descriptor. Closing
+     * twice is harmless (java.io.Closeable's rule; Go would return ErrNetClosing).
+     */
     public void close() throws IOException {
         if (!fd.increfAndClose()) {
-            throw new SocketException(CLOSED);
+            return;
         }
         pd.evict();
         fd.decref();
+    }
+
+    /** Go: TCPConn.SetNoDelay. */
+    public void setNoDelay(boolean on) throws IOException {
+        fd.setNoDelay(on);
     }
 
     public void closeRead() throws IOException {
@@ -262,6 +274,17 @@ public final class NetSocket {
     private void release(Sema s) {
         s.release(false);
         fd.decref();
+    }
+
+    /**
+     * Go: pollDesc.prepareRead / prepareWrite: a passed deadline or a close fails the call before
+     * it tries, even if data (or buffer space) is there.
+     */
+    private void prepare(int mode, String op) throws IOException {
+        int err = pd.checkerr(mode);
+        if (err != PollDesc.pollNoError) {
+            throw error(err, op);
+        }
     }
 
     /** Go: internal/poll's convertErr. */

@@ -182,6 +182,15 @@ final class NioNetFD extends NetFD {
     }
 
     @Override
+    void sysSetNoDelay(boolean on) throws IOException {
+        try {
+            ((SocketChannel) ch).setOption(java.net.StandardSocketOptions.TCP_NODELAY, on);
+        } catch (IOException e) {
+            throw jdkError("set", "setsockopt", e);
+        }
+    }
+
+    @Override
     void sysShutdown(boolean write) throws IOException {
         try {
             if (write) {
