@@ -37,6 +37,9 @@ final class Netpoller {
     static Netpoll get() {
         Netpoll np = netpoll;
         if (np == null) {
+            // Plain threads may use sockets before any goroutine exists: the Ms (and sysmon)
+            // that poll for them must be there.
+            Proc.ensureStarted();
             np = Netpoll.get();
             netpoll = np;
         }
