@@ -119,6 +119,9 @@ final class NetError {
                 && (text.length() == 1 || !Character.isUpperCase(text.charAt(1)))) {
             text = text.substring(0, 1).toLowerCase(Locale.ROOT) + text.substring(1);
         }
+        if (text.equals("connection reset")) {
+            text = "connection reset by peer"; // the JDK shortens strerror(ECONNRESET)
+        }
         String msg = message(op, net, source, addr, syscall + ": " + text);
         IOException out;
         if (e instanceof ConnectException) {
