@@ -163,12 +163,17 @@ final class Netpoller {
     }
 
     /**
-     * A plain thread just started waiting on a socket: make sure some M will poll for it (Go has
-     * no such waiter; a goroutine's M is the one that would go on to poll).
+     * A goroutine or plain thread just started waiting on a socket: make sure some M will poll.
+     * An idle M sleeping until a timer outside netpoll (there were no network waiters when it
+     * went to sleep) is woken, so it comes back and blocks in netpoll instead. For a plain thread
+     * (Go has no such waiter) with nobody polling, a spinning M is started: it will end up polling.
+     * A goroutine's own M goes on to findRunnable and polls itself.
      */
-    static void ensurePoller() {
-        if (sched.lastpoll.get() != 0) {
-            Proc.wakep(); // nobody blocked in poll: a spinning M will end up polling
+    static void waiterAdded(boolean plainThread) {
+        if (sched.pollerThread != null) {
+            Proc.netpollBreak();
+        } else if (plainThread && sched.lastpoll.get() != 0) {
+            Proc.wakep();
         }
     }
 }

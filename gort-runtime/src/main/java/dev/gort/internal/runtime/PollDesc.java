@@ -165,7 +165,7 @@ final class PollDesc {
                 Waiter w = new Waiter();
                 if (gpp.compareAndSet(this, pdWait, w)) {
                     sched.netpollWaiters.incrementAndGet();
-                    Netpoller.ensurePoller();
+                    Netpoller.waiterAdded(true);
                     boolean interrupted = false;
                     while (!w.woken) {
                         LockSupport.park(this);
@@ -195,6 +195,7 @@ final class PollDesc {
             // Bump the waiter count only when committing: an uncommitted waiter is not counted
             // and findRunnable would not poll for it.
             sched.netpollWaiters.incrementAndGet();
+            Netpoller.waiterAdded(false);
             return true;
         }
         return false;

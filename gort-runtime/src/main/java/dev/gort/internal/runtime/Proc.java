@@ -1017,80 +1017,91 @@ public final class Proc {
 
             // Go: block in netpoll until the next timer (or an I/O event). Only one M at a time
             // (lastpoll == 0 while it waits).
-            boolean netWaiters = sched.netpollWaiters.get() > 0 && Netpoller.inited();
-            if (netWaiters && sched.lastpoll.get() != 0 && sched.lastpoll.getAndSet(0) != 0) {
-                sched.pollUntil = pollUntil;
-                if (sched.pollGen.get() != pollGen0) {
-                    pollUntil = nanotime(); // an earlier timer arrived meanwhile: just poll
-                }
-                long delay = pollUntil == 0 ? -1 : Math.max(0, pollUntil - nanotime());
-                Netpoller.GList list;
-                if (Netpoller.pollingNet.compareAndSet(0, 1)) {
-                    try {
-                        list = Netpoller.poll(delay);
-                    } finally {
-                        Netpoller.pollingNet.set(0);
-                    }
-                } else {
-                    // A non-blocking poll is running (it began before our lastpoll swap) and will
-                    // inject what it finds: one poller at a time, so skip ours, as if it were empty.
-                    list = new Netpoller.GList();
-                }
-                sched.pollUntil = 0;
-                sched.lastpoll.set(nanotime());
-                sched.lock.lock();
-                P pp2 = pidleget();
-                sched.lock.unlock();
-                if (pp2 == null) {
-                    Netpoller.injectglist(list, mp);
-                } else {
-                    acquirep(mp, pp2);
-                    if (!list.empty()) {
-                        G first = list.pop();
-                        Netpoller.injectglist(list, mp);
-                        first.casgstatus(_Gwaiting, _Grunnable);
-                        mp.inheritTime = false;
-                        return first;
-                    }
-                    if (wasSpinning) {
-                        becomeSpinning(mp);
-                    }
-                    continue top;
-                }
-            } else if (pollUntil != 0 && sched.lastpoll.get() != 0 && sched.lastpoll.getAndSet(0) != 0) {
-                // No network waiters (or no netpoller yet): sleep until the timer; netpollBreak
-                // wakes us for an earlier one.
-                sched.pollUntil = pollUntil;
-                sched.pollerThread = mp;
-                for (;;) {
+            // No P, nothing to run: wait for the next timer or I/O event, at most one M at a time;
+            // every other idle M just parks. (A loop only so that an M woken from the timer-only
+            // sleep by the first network waiter can come back and block in netpoll instead.)
+            pollLoop:
+            for (;;) {
+                boolean netWaiters = sched.netpollWaiters.get() > 0 && Netpoller.inited();
+                if (netWaiters && sched.lastpoll.get() != 0 && sched.lastpoll.getAndSet(0) != 0) {
+                    sched.pollUntil = pollUntil;
                     if (sched.pollGen.get() != pollGen0) {
-                        break; // netpollBreak: an earlier timer was added
+                        pollUntil = nanotime(); // an earlier timer arrived meanwhile: just poll
                     }
-                    long left = pollUntil - nanotime();
-                    if (left <= 0) {
-                        break;
+                    long delay = pollUntil == 0 ? -1 : Math.max(0, pollUntil - nanotime());
+                    Netpoller.GList list;
+                    if (Netpoller.pollingNet.compareAndSet(0, 1)) {
+                        try {
+                            list = Netpoller.poll(delay);
+                        } finally {
+                            Netpoller.pollingNet.set(0);
+                        }
+                    } else {
+                        // A non-blocking poll is running (it began before our lastpoll swap) and will
+                        // inject what it finds: one poller at a time, so skip ours, as if it were empty.
+                        list = new Netpoller.GList();
                     }
-                    java.util.concurrent.locks.LockSupport.parkNanos(sched, left);
-                }
-                sched.pollerThread = null;
-                sched.pollUntil = 0;
-                sched.lastpoll.set(nanotime());
-                sched.lock.lock();
-                P pp2 = pidleget();
-                sched.lock.unlock();
-                if (pp2 != null) {
-                    acquirep(mp, pp2);
-                    if (wasSpinning) {
-                        becomeSpinning(mp);
+                    sched.pollUntil = 0;
+                    sched.lastpoll.set(nanotime());
+                    sched.lock.lock();
+                    P pp2 = pidleget();
+                    sched.lock.unlock();
+                    if (pp2 == null) {
+                        Netpoller.injectglist(list, mp);
+                    } else {
+                        acquirep(mp, pp2);
+                        if (!list.empty()) {
+                            G first = list.pop();
+                            Netpoller.injectglist(list, mp);
+                            first.casgstatus(_Gwaiting, _Grunnable);
+                            mp.inheritTime = false;
+                            return first;
+                        }
+                        if (wasSpinning) {
+                            becomeSpinning(mp);
+                        }
+                        continue top;
                     }
-                    continue top; // the expired timers run there (own P, or stolen)
+                } else if (pollUntil != 0 && sched.lastpoll.get() != 0 && sched.lastpoll.getAndSet(0) != 0) {
+                    // No network waiters (or no netpoller yet): sleep until the timer; netpollBreak
+                    // wakes us for an earlier one.
+                    sched.pollUntil = pollUntil;
+                    sched.pollerThread = mp;
+                    for (;;) {
+                        if (sched.pollGen.get() != pollGen0) {
+                            break; // netpollBreak: an earlier timer, or the first network waiter
+                        }
+                        long left = pollUntil - nanotime();
+                        if (left <= 0) {
+                            break;
+                        }
+                        java.util.concurrent.locks.LockSupport.parkNanos(sched, left);
+                    }
+                    sched.pollerThread = null;
+                    sched.pollUntil = 0;
+                    sched.lastpoll.set(nanotime());
+                    sched.lock.lock();
+                    P pp2 = pidleget();
+                    sched.lock.unlock();
+                    if (pp2 != null) {
+                        acquirep(mp, pp2);
+                        if (wasSpinning) {
+                            becomeSpinning(mp);
+                        }
+                        continue top; // the expired timers run there (own P, or stolen)
+                    }
+                    if (sched.netpollWaiters.get() > 0 && Netpoller.inited()) {
+                        pollGen0 = sched.pollGen.get();
+                        continue pollLoop; // woken for a network waiter: become the netpoller
+                    }
+                } else if (pollUntil != 0 && sched.lastpoll.get() == 0) {
+                    // Another M is the poller: if our timer is earlier than its deadline, wake it.
+                    long pu = sched.pollUntil;
+                    if (pu == 0 || pollUntil < pu) {
+                        netpollBreak();
+                    }
                 }
-            } else if (pollUntil != 0 && sched.lastpoll.get() == 0) {
-                // Another M is the poller: if our timer is earlier than its deadline, wake it.
-                long pu = sched.pollUntil;
-                if (pu == 0 || pollUntil < pu) {
-                    netpollBreak();
-                }
+                break;
             }
             stopm(mp);
         }
