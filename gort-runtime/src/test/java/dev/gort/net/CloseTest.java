@@ -207,4 +207,73 @@ class CloseTest {
             p[1].close();
         });
     }
+
+    /**
+     * Close racing with readiness, deadlines and both directions' waiters, 1000 times: every call
+     * ends with data, end of stream, a timeout, or a SocketException/IOException of a closed or
+     * reset connection; never a runtime fatal error (double wait, corrupted polldesc) or a hang.
+     */
+    @Test
+    void closeRacesWithIoAndDeadlines() {
+        NetTesting.main(2, java.time.Duration.ofSeconds(90), () -> {
+            Listener ln = Net.listen("tcp", "127.0.0.1:0");
+            java.util.Random rnd = new java.util.Random(5);
+            java.util.concurrent.atomic.AtomicInteger outcomes = new java.util.concurrent.atomic.AtomicInteger();
+            for (int round = 0; round < 1000; round++) {
+                Conn[] p = NetTesting.pair(ln);
+                int closeAfter = rnd.nextInt(20);
+                long deadlineUs = 50 + rnd.nextInt(2000);
+                NetTesting.Group g = new NetTesting.Group();
+                g.go(() -> { // reader on the server side
+                    byte[] b = new byte[512];
+                    try {
+                        for (;;) {
+                            try {
+                                if (p[1].read(b) < 0) {
+                                    break;
+                                }
+                            } catch (TimeoutException e) {
+                                p[1].setReadDeadline(null);
+                            }
+                        }
+                    } catch (java.io.IOException e) {
+                        assertAcceptable(e);
+                    }
+                    outcomes.incrementAndGet();
+                });
+                g.go(() -> { // writer on the client side
+                    byte[] b = new byte[1024];
+                    try {
+                        for (int i = 0; i < 1000; i++) {
+                            p[0].write(b);
+                        }
+                    } catch (java.io.IOException e) {
+                        assertAcceptable(e);
+                    }
+                    outcomes.incrementAndGet();
+                });
+                g.go(() -> { // deadlines and the close of the server side
+                    try {
+                        p[1].setReadDeadline(Instant.now().plusNanos(deadlineUs * 1000));
+                        for (int i = 0; i < closeAfter; i++) {
+                            dev.gort.Go.gosched();
+                        }
+                        p[1].close();
+                    } catch (java.io.IOException e) {
+                        assertAcceptable(e);
+                    }
+                });
+                g.await();
+                p[0].close();
+            }
+            ln.close();
+            assertEquals(2000, outcomes.get());
+        });
+    }
+
+    static void assertAcceptable(java.io.IOException e) {
+        String m = String.valueOf(e.getMessage());
+        assertTrue(m.endsWith(CLOSED) || m.endsWith("connection reset by peer") || m.endsWith("broken pipe"),
+                "unexpected failure: " + e);
+    }
 }
