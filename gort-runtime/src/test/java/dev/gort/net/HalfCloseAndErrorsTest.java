@@ -163,4 +163,35 @@ class HalfCloseAndErrorsTest {
             assertEquals("listen tcpx 127.0.0.1:0: unknown network tcpx", l.getMessage());
         });
     }
+
+    /** A host name resolves ("localhost"), and tcp6 works on [::1] where the host has IPv6. */
+    @Test
+    void hostNamesAndIpv6() {
+        boolean ipv6;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("::1"))) {
+            ipv6 = true;
+        } catch (IOException e) {
+            ipv6 = false;
+        }
+        boolean v6 = ipv6;
+        NetTesting.main(() -> {
+            Listener ln = Net.listen("tcp4", "127.0.0.1:0");
+            try (Conn c = Net.dial("tcp", "localhost:" + ln.addr().getPort()); Conn s = ln.accept()) {
+                c.write(bytes("by name"));
+                c.closeWrite();
+                assertEquals("by name", readAll(s));
+            }
+            ln.close();
+            if (v6) {
+                Listener l6 = Net.listen("tcp6", "[::1]:0");
+                assertEquals("::1", l6.addr().getAddress().getHostAddress().replace("0:0:0:0:0:0:0:1", "::1"));
+                try (Conn c = Net.dial("tcp6", "[::1]:" + l6.addr().getPort()); Conn s = l6.accept()) {
+                    s.write(bytes("over ipv6"));
+                    s.closeWrite();
+                    assertEquals("over ipv6", readAll(c));
+                }
+                l6.close();
+            }
+        });
+    }
 }
