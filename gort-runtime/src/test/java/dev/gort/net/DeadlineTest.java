@@ -365,4 +365,25 @@ class DeadlineTest {
             p[1].close();
         });
     }
+
+    /** Instant.MAX is "never" (no overflow into the past); Instant.MIN has long passed. */
+    @Test
+    void extremeDeadlines() {
+        NetTesting.main(() -> {
+            Conn[] p = NetTesting.pair();
+            Conn c = p[0];
+            c.setReadDeadline(Instant.MIN);
+            assertTimeout(assertThrows(TimeoutException.class, () -> c.read(new byte[1])));
+            c.setReadDeadline(Instant.MAX);
+            int ioWait0 = NetTesting.goroutinesIn("IO wait");
+            NetTesting.Group g = new NetTesting.Group();
+            g.go(() -> expectRead(c, "eventually"));
+            NetTesting.awaitGoroutinesIn("IO wait", ioWait0 + 1);
+            Go.sleep(Duration.ofMillis(50)); // long enough for an overflowed deadline to have fired
+            p[1].write(bytes("eventually"));
+            g.await();
+            c.close();
+            p[1].close();
+        });
+    }
 }

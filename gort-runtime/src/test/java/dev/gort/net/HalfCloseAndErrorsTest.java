@@ -194,4 +194,36 @@ class HalfCloseAndErrorsTest {
             }
         });
     }
+
+    /**
+     * A reset from the peer (a java.net socket closed with SO_LINGER 0) fails a read parked in the
+     * netpoller with Go's text: {@code read tcp a->b: read: connection reset by peer}, on both
+     * backends.
+     */
+    @Test
+    void resetByPeerWakesAParkedRead() {
+        NetTesting.main(() -> {
+            try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                Conn c = Net.dial("tcp", "127.0.0.1:" + ss.getLocalPort());
+                java.net.Socket peer = dev.gort.Go.syscall(ss::accept);
+                int ioWait0 = NetTesting.goroutinesIn("IO wait");
+                NetTesting.Group g = new NetTesting.Group();
+                g.go(() -> {
+                    IOException e = assertThrows(IOException.class, () -> c.read(new byte[8]));
+                    String want = "read tcp " + hostPort(c.localAddr()) + "->" + hostPort(c.remoteAddr())
+                            + ": read: connection reset by peer";
+                    assertEquals(want, e.getMessage());
+                });
+                NetTesting.awaitGoroutinesIn("IO wait", ioWait0 + 1);
+                peer.setSoLinger(true, 0);
+                peer.close();
+                g.await();
+                c.close();
+            }
+        });
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
 }
