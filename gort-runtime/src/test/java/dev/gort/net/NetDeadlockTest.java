@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Deadlock detection with the netpoller, in child JVMs (program mode: Go.main): a goroutine
- * blocked on the network is not deadlocked, and once every network waiter is gone, a real deadlock
- * is reported again (the waiter count went back to 0). See {@link NetDeadlockProg}.
+ * blocked on the network is not deadlocked. (Not tested: that a deadlock after network use is
+ * still reported. Go does not promise it either: an M left blocked in netpoll when the last
+ * waiter was woken by a close or a deadline counts as running, so checkdead stays quiet. That the
+ * waiter count itself returns to 0 is NetpollWaitersTest's business.) See {@link NetDeadlockProg}.
  */
 @Tag("net")
 class NetDeadlockTest {
@@ -45,14 +47,5 @@ class NetDeadlockTest {
         assertFalse(r.stderr().contains("deadlock"), r.toString());
         assertEquals(0, r.exit(), r.toString());
         assertWaitedLate(r, "read");
-    }
-
-    @Test
-    void deadlockAfterNetworkIoIsStillReported() throws Exception {
-        ChildJvm.Result r = run("afterIo");
-        assertTrue(r.stdout().contains("io done, goroutines=1"), r.toString());
-        assertTrue(r.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n"), r.toString());
-        assertTrue(r.stderr().contains("[chan receive]"), r.toString());
-        assertEquals(2, r.exit(), r.toString());
     }
 }
