@@ -268,8 +268,10 @@ final class P {
 
     /**
      * Go: runqdrain. Empties runnext and the ring into {@code out} (runnext first, then the ring in
-     * order) and returns the count; out must hold runqsize()+1. Used when a P is destroyed.
-     * Executed only by the owner, or with the world stopped.
+     * order) and returns the count; out must hold runqsize()+1. Used when a P is destroyed (by
+     * the owner, or with the world stopped), and by sysmon on a retaken P whose stuck M may still
+     * be adding to it: each entry is claimed by a CAS, and the drain stops when out is full (the
+     * rest is taken next time).
      */
     int runqdrain(Object[] out) {
         int n = 0;
@@ -277,7 +279,7 @@ final class P {
         if (next != null && RUNNEXT.compareAndSet(this, next, null)) {
             out[n++] = next;
         }
-        for (;;) {
+        while (n < out.length) {
             int h = (int) RUNQHEAD.getAcquire(this);
             int t = runqtail;
             if (t == h) {

@@ -107,49 +107,63 @@ final class Sysmon extends Thread {
             sched.lock.unlock();
         }
         int idle = 0;
-        long delay = 0; // microseconds
         for (;;) {
-            if (idle == 0) {
-                delay = 20;
-            } else if (idle > 50) {
-                delay *= 2;
-            }
-            if (delay > 10_000) {
-                delay = 10_000;
-            }
-            long sleep = delay * 1000;
-            long dl = nextDeadline;
-            if (dl != 0) {
-                // Wake when a slice ends, not up to a whole back-off period later: Go's signals
-                // preempt within ~10-20 ms; the hand-off here must not add another 10 ms of slop.
-                sleep = Math.max(20_000, Math.min(sleep, dl - Proc.nanotime()));
-            }
-            LockSupport.parkNanos(sleep);
-            long now = Proc.nanotime();
-            if (Env.schedtrace <= 0 && sched.npidle.get() == Proc.gomaxprocs && !sched.gcwaiting
-                    && sched.retaken == null) { // a stuck M may still queue work on its old P: keep sweeping
-                if (deepSleep(now)) {
-                    idle = 0;
-                    delay = 20;
-                }
-                now = Proc.nanotime();
-            }
-            pollNetwork(now);
-            runOverdueTimers(now);
-            Proc.sweepRetaken();
-            if (retake(now) != 0) {
-                idle = 0;
-            } else {
-                idle++;
-            }
-            if (Env.schedtrace > 0 && (starttime == 0 || lasttrace + Env.schedtrace * 1_000_000L <= now)) {
-                if (starttime == 0) {
-                    starttime = now;
-                }
-                lasttrace = now;
-                SchedTrace.print((now - starttime) / 1_000_000, Env.scheddetail > 0);
+            try {
+                idle = round(idle);
+            } catch (Throwable t) {
+                // A sysmon that dies silently leaves hogs and syscalls holding their Ps forever:
+                // crash loudly instead, as Go's throw would.
+                throw Proc.fatal("sysmon: " + t);
             }
         }
+    }
+
+    /** Microseconds the last round slept; sysmon only. */
+    private long delay;
+
+    /** One sysmon round; returns the new idle count. */
+    private int round(int idle) {
+        if (idle == 0) {
+            delay = 20;
+        } else if (idle > 50) {
+            delay *= 2;
+        }
+        if (delay > 10_000) {
+            delay = 10_000;
+        }
+        long sleep = delay * 1000;
+        long dl = nextDeadline;
+        if (dl != 0) {
+            // Wake when a slice ends, not up to a whole back-off period later: Go's signals
+            // preempt within ~10-20 ms; the hand-off here must not add another 10 ms of slop.
+            sleep = Math.max(20_000, Math.min(sleep, dl - Proc.nanotime()));
+        }
+        LockSupport.parkNanos(sleep);
+        long now = Proc.nanotime();
+        if (Env.schedtrace <= 0 && sched.npidle.get() == Proc.gomaxprocs && !sched.gcwaiting
+                && sched.retaken == null) { // a stuck M may still queue work on its old P: keep sweeping
+            if (deepSleep(now)) {
+                idle = 0;
+                delay = 20;
+            }
+            now = Proc.nanotime();
+        }
+        pollNetwork(now);
+        runOverdueTimers(now);
+        Proc.sweepRetaken();
+        if (retake(now) != 0) {
+            idle = 0;
+        } else {
+            idle++;
+        }
+        if (Env.schedtrace > 0 && (starttime == 0 || lasttrace + Env.schedtrace * 1_000_000L <= now)) {
+            if (starttime == 0) {
+                starttime = now;
+            }
+            lasttrace = now;
+            SchedTrace.print((now - starttime) / 1_000_000, Env.scheddetail > 0);
+        }
+        return idle;
     }
 
     /**
