@@ -12,7 +12,10 @@
 #   gort-bench/peers.sh                          # all benchmarks, 1 pass
 #   REPEATS=3 gort-bench/peers.sh                # 3 passes, cells show median (min-max)
 #   ONLY="pingpong skynet" gort-bench/peers.sh   # a subset (skynet spawn pingpong threadring mpmc
-#                                                # select syscallmix timers mem hog)
+#                                                # select syscallmix timers mem echo netmem http hog)
+#   ONLY=echo gort-bench/peers.sh                # the anchors' TCP echo, all four implementations
+#   ONLY=http gort-bench/peers.sh                # the example HTTP server vs the JDK's HttpServer on
+#                                                # virtual threads, under wrk (needs wrk)
 #   IMPLS="gort go" gort-bench/peers.sh          # a subset of implementations
 #   ONLY=hog IMPLS=gort GORT_AGENT=1 gort-bench/peers.sh   # Gort with its Java agent
 #
@@ -24,7 +27,9 @@
 # before it is killed), KEEP_WORK=1 (keep the temporary build directory), ANCHORS (default
 # <repo>/../shared/anchors), JAVA_HOME (default: the Temurin 25 under /usr/lib/jvm), the anchors'
 # size variables PINGPONG_N, THREADRING_HOPS, MPMC_N, COMPUTE_K, TIMERS_N, plus SELECT_N (defaults:
-# the anchors' sizes, 1,000,000 selects), GORT_AGENT (1: add -javaagent:<the gort jar built here>
+# the anchors' sizes, 1,000,000 selects), ECHO_CONNS, ECHO_RT, ECHO_WARM_RT (the anchors' echo:
+# 64, 20000, 2000), NETMEM_N, NETMEM_WARM (10000 idle connections, after 20000 in warm-up rounds),
+# HTTP_CONNS, HTTP_THREADS, HTTP_DURATION, HTTP_WARM (wrk -c 64 -t 2 -d 5s after a 3 s warm-up run), GORT_AGENT (1: add -javaagent:<the gort jar built here>
 # to Gort's JVMs; or a path to another agent jar), GORT_JVM_ARGS (more flags for Gort's JVMs only,
 # e.g. "-Dgort.godebug=schedtrace=100"; space-separated). A peer whose toolchain is missing (go,
 # mvn) is skipped with a message; its cells read "-".
@@ -36,6 +41,7 @@ ANCHORS=${ANCHORS:-$ROOT/../shared/anchors}
 # the command line, for the table's header: the knobs the caller set
 CMDLINE=""
 for v in ONLY REPEATS IMPLS PROC_TIMEOUT PINGPONG_N THREADRING_HOPS MPMC_N COMPUTE_K TIMERS_N SELECT_N \
+  ECHO_CONNS ECHO_RT ECHO_WARM_RT NETMEM_N NETMEM_WARM HTTP_CONNS HTTP_THREADS HTTP_DURATION HTTP_WARM \
   GORT_AGENT GORT_JVM_ARGS HOG_WAIT_MS; do
   [[ -n ${!v:-} ]] && CMDLINE+="$v=\"${!v}\" "
 done
@@ -80,6 +86,15 @@ export MPMC_N=${MPMC_N:-10000000}
 export COMPUTE_K=${COMPUTE_K:-600000000}
 export TIMERS_N=${TIMERS_N:-100000}
 export SELECT_N=${SELECT_N:-1000000}
+export ECHO_CONNS=${ECHO_CONNS:-64}
+export ECHO_RT=${ECHO_RT:-20000}
+export ECHO_WARM_RT=${ECHO_WARM_RT:-2000}
+export NETMEM_N=${NETMEM_N:-10000}
+export NETMEM_WARM=${NETMEM_WARM:-20000}
+HTTP_CONNS=${HTTP_CONNS:-64}
+HTTP_THREADS=${HTTP_THREADS:-2}
+HTTP_DURATION=${HTTP_DURATION:-5}
+HTTP_WARM=${HTTP_WARM:-3}
 
 # --- build ---------------------------------------------------------------------
 declare -A HAVE=()
@@ -178,7 +193,9 @@ fi
     echo "kotlinx.coroutines: $(ls "$A/kotlin/target/lib" | sed -n 's/kotlinx-coroutines-core-jvm-\(.*\)\.jar/\1/p')"
   fi
   echo "machine: $(nproc) cpus, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
+  command -v wrk >/dev/null 2>&1 && echo "wrk: $(wrk -v 2>&1 | head -1 | sed 's/ Copyright.*//')"
   echo "sizes: PINGPONG_N=$PINGPONG_N THREADRING_HOPS=$THREADRING_HOPS MPMC_N=$MPMC_N COMPUTE_K=$COMPUTE_K TIMERS_N=$TIMERS_N SELECT_N=$SELECT_N HOG_WAIT_MS=$HOG_WAIT_MS"
+  echo "net sizes: ECHO_CONNS=$ECHO_CONNS ECHO_RT=$ECHO_RT ECHO_WARM_RT=$ECHO_WARM_RT NETMEM_N=$NETMEM_N NETMEM_WARM=$NETMEM_WARM HTTP: wrk -c $HTTP_CONNS -t $HTTP_THREADS -d ${HTTP_DURATION}s after a ${HTTP_WARM}s warm-up run"
 } >"$OUT/versions.txt"
 sed 's/^/  /' "$OUT/versions.txt" >&2
 
@@ -191,11 +208,15 @@ if [[ -n ${GORT_JVM_ARGS:-} ]]; then read -r -a _extra <<<"$GORT_JVM_ARGS"; GORT
 
 cmd_for() { # impl bench n -> sets CMD; fails if that impl cannot run that bench
   local impl=$1 bench=$2 n=$3
-  [[ -n ${HAVE[$impl]:-} ]] || return 1
+  [[ -n ${HAVE[$impl]:-} || $impl:$bench == vt:netmem ]] || return 1
   case $impl:$bench in
     gort:*) CMD=("$JAVA" "${GORT_FLAGS[@]}" "-Dgort.gomaxprocs=$n" -cp "$WORK/gort-bench.jar"
                  dev.gort.bench.anchors.GortAnchors "$bench" "$n") ;;
     go:select) [[ -n ${HAVE[go_select]:-} ]] || return 1; CMD=("$WORK/goselect/goselect" select "$n") ;;
+    go:netmem | kotlin:netmem) return 1 ;; # no peer program (vt: the JDK's, below)
+    vt:netmem) [[ -n ${HAVE[gort]:-} ]] || return 1
+               CMD=("$JAVA" "${JVM_COMMON[@]}" "-Djdk.virtualThreadScheduler.parallelism=$n"
+                    "-Djdk.virtualThreadScheduler.maxPoolSize=$n" -cp "$WORK/gort-bench.jar" dev.gort.bench.peers.JdkNetMem netmem "$n") ;;
     go:*) CMD=("$A/go/gobench" "$bench" "$n") ;;
     vt:select) return 1 ;; # no select over SynchronousQueues
     vt:*) CMD=("$JAVA" "${JVM_COMMON[@]}" "-Djdk.virtualThreadScheduler.parallelism=$n"
@@ -311,13 +332,106 @@ hog_one() { # rep impl
   log "$(printf 'rep %s %-10s n=1 %-6s load %s  hog=%s latency=%s' "$rep" hog "$impl" "$load1" "$v" "${lat:-none}")"
 }
 
+# http: the example server (dev.gort.examples.HttpServer, impl gort) and the JDK's
+# com.sun.net.httpserver.HttpServer on a virtual-thread-per-task executor (dev.gort.bench.peers.
+# JdkHttpServer, reported in the vt column), each in its own JVM with the same flags (Gort's, with
+# GOMAXPROCS and the virtual-thread scheduler both at N), both answering GET / with the same 16-byte
+# body. Per server: start it on 127.0.0.1:0 and read the port from "listening on http://...", one
+# warm-up wrk run (HTTP_WARM s, discarded), one measured run (wrk -c HTTP_CONNS -t HTTP_THREADS
+# -d HTTP_DURATION s --latency), then kill exactly that PID. Results: http = requests/s, http_p99 =
+# wrk's 99th-percentile latency (ms), http_cpu = the server's CPU time per request (us, from
+# /proc/PID/stat over the measured run). Socket errors or non-2xx responses make a FAIL line.
+HAVE_WRK=""
+command -v wrk >/dev/null 2>&1 && HAVE_WRK=1
+
+wrk_ms() { # a wrk duration (123.45us, 1.23ms, 1.02s, 2.00m) -> ms
+  awk -v d="$1" 'BEGIN { v = d + 0; u = d; sub(/^[0-9.]+/, "", u);
+    if (u == "us") v /= 1000; else if (u == "s") v *= 1000; else if (u == "m") v *= 60000; printf "%.3f", v }'
+}
+
+proc_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+http_one() { # rep impl n
+  local rep=$1 impl=$2 n=$3
+  local f="$OUT/logs/r$rep-http-n$n-$impl" main
+  case $impl in
+    gort) main=dev.gort.examples.HttpServer ;;
+    vt) main=dev.gort.bench.peers.JdkHttpServer ;;
+    *) return 0 ;; # no Go or Kotlin peer
+  esac
+  [[ -n ${HAVE[gort]:-} ]] || return 0
+  if [[ -z $HAVE_WRK ]]; then
+    echo "rep=$rep FAIL bench=http impl=$impl procs=$n rc=no_wrk" >>"$RES"
+    log "FAIL $impl http: wrk is not installed (apt-get install -y wrk)"
+    return 0
+  fi
+  CMD=("$JAVA" "${GORT_FLAGS[@]}" "-Dgort.gomaxprocs=$n" "-Djdk.virtualThreadScheduler.parallelism=$n"
+    "-Djdk.virtualThreadScheduler.maxPoolSize=$n" -cp "$WORK/gort-bench.jar" "$main" 127.0.0.1:0)
+  echo "${CMD[*]}" >"$f.cmd"
+  local load0 load1 url="" pid
+  read -r load0 _ </proc/loadavg
+  "${CMD[@]}" >"$f.out" 2>"$f.err" &
+  pid=$!
+  local giveup=$((SECONDS + 30))
+  while [[ -z $url ]] && ((SECONDS < giveup)) && kill -0 "$pid" 2>/dev/null; do
+    url=$(sed -n 's|^listening on \(http://127\.0\.0\.1:[0-9]*/\)$|\1|p' "$f.out" | head -1)
+    [[ -n $url ]] || sleep 0.1
+  done
+  local ok=1 why=""
+  if [[ -z $url ]]; then
+    ok=0 why="never printed 'listening on http://127.0.0.1:PORT/'"
+  else
+    local wrkargs=(-c "$HTTP_CONNS" -t "$HTTP_THREADS" --timeout 5s)
+    timeout 120 wrk "${wrkargs[@]}" -d "${HTTP_WARM}s" "$url" >"$f.warm" 2>&1
+    local c0 c1 t0 t1
+    c0=$(proc_cpu_ticks "$pid")
+    t0=$(date +%s.%N)
+    echo "wrk ${wrkargs[*]} -d ${HTTP_DURATION}s --latency $url" >>"$f.cmd"
+    timeout 120 wrk "${wrkargs[@]}" -d "${HTTP_DURATION}s" --latency "$url" >"$f.wrk" 2>&1 || { ok=0 why="wrk exited with $?"; }
+    t1=$(date +%s.%N)
+    c1=$(proc_cpu_ticks "$pid")
+    kill -0 "$pid" 2>/dev/null || { ok=0 why="the server died (see $f.err)"; }
+  fi
+  if [[ -n $url ]] && ! kill -0 "$pid" 2>/dev/null; then ok=0 why="the server died (see $f.err)"; fi
+  ((ok)) || timeout 60 "$JAVA_HOME/bin/jstack" -l "$pid" >"$f.jstack" 2>&1
+  kill -TERM "$pid" 2>/dev/null
+  for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  read -r load1 _ </proc/loadavg
+  echo "rep=$rep bench=http impl=$impl procs=$n load_before=$load0 load_after=$load1" >>"$OUT/load.txt"
+  local rps="" p99="" reqs="" cpu=""
+  if [[ -f $f.wrk ]]; then
+    rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$f.wrk")
+    p99=$(awk '$1 == "99%" { print $2 }' "$f.wrk")
+    reqs=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$f.wrk")
+    if grep -q -E 'Socket errors|Non-2xx' "$f.wrk"; then
+      ok=0 why="wrk: $(grep -E 'Socket errors|Non-2xx' "$f.wrk" | tr '\n' ' ')"
+    fi
+  fi
+  if [[ -n $rps && -n $reqs && $reqs -gt 0 ]]; then
+    echo "rep=$rep RESULT bench=http impl=$impl procs=$n value=$rps unit=requests_per_s" >>"$RES"
+    [[ -n $p99 ]] && echo "rep=$rep RESULT bench=http_p99 impl=$impl procs=$n value=$(wrk_ms "$p99") unit=ms" >>"$RES"
+    cpu=$(awk -v c0="$c0" -v c1="$c1" -v hz="$(getconf CLK_TCK)" -v r="$reqs" 'BEGIN { printf "%.2f", (c1 - c0) / hz * 1e6 / r }')
+    echo "rep=$rep RESULT bench=http_cpu impl=$impl procs=$n value=$cpu unit=us_per_req" >>"$RES"
+  else
+    ok=0 why=${why:-"no request rate in wrk's output (see $f.wrk)"}
+  fi
+  if ((!ok)); then
+    echo "rep=$rep FAIL bench=http impl=$impl procs=$n rc=$(echo "$why" | tr ' ' '_')" >>"$RES"
+    log "FAIL $impl http n=$n: $why"
+  fi
+  log "$(printf 'rep %s %-10s n=%s %-6s load %s  http=%s req/s p99=%s cpu=%s us/req' "$rep" http "$n" "$impl" "$load1" \
+    "${rps:--}" "${p99:--}" "${cpu:--}")"
+}
+
 # --- the plan --------------------------------------------------------------------
 PLAN=("skynet 2" "spawn 2" "pingpong 1" "pingpong 2" "threadring 1" "threadring 2"
-  "mpmc 2" "select 2" "syscallmix 2" "timers 2" "mem 2" "hog 1")
+  "mpmc 2" "select 2" "syscallmix 2" "timers 2" "mem 2" "echo 2" "netmem 2" "http 2" "hog 1")
 for b in ${ONLY:-}; do
-  case " skynet spawn pingpong threadring mpmc select syscallmix timers mem hog " in
+  case " skynet spawn pingpong threadring mpmc select syscallmix timers mem echo netmem http hog " in
     *" $b "*) ;;
-    *) log "ONLY: unknown benchmark '$b' (known: skynet spawn pingpong threadring mpmc select syscallmix timers mem hog)" ;;
+    *) log "ONLY: unknown benchmark '$b' (known: skynet spawn pingpong threadring mpmc select syscallmix timers mem echo netmem http hog)" ;;
   esac
 done
 
@@ -331,7 +445,11 @@ for rep in $(seq 1 "$REPEATS"); do
     bench=$1 n=$2
     if [[ -n ${ONLY:-} ]] && [[ " $ONLY " != *" $bench "* ]]; then continue; fi
     for impl in "${order[@]}"; do
-      if [[ $bench == hog ]]; then hog_one "$rep" "$impl"; else run_one "$rep" "$impl" "$bench" "$n"; fi
+      case $bench in
+        hog) hog_one "$rep" "$impl" ;;
+        http) http_one "$rep" "$impl" "$n" ;;
+        *) run_one "$rep" "$impl" "$bench" "$n" ;;
+      esac
     done
   done
 done
@@ -360,6 +478,13 @@ ORDER = [
     ("timers_p99late", "2", "ms p99 wake-up lateness"),
     ("mem_heap", "2", "heap bytes per parked task after GC, 1M parked in recv (Go: HeapInuse+StackInuse)"),
     ("mem_rss", "2", "RSS bytes per parked task (1M)"),
+    ("echo", "2", "round trips/s, 64 conns x 20k round trips of 64 B, loopback, a goroutine per connection; HIGHER is better"),
+    ("netmem_socket", "2", "heap bytes per accepted idle connection held without a reader (Gort's Conn and poll descriptor; vt column: a java.net Socket)"),
+    ("netmem_parked", "2", "heap bytes per connection beyond that: a goroutine (vt column: a virtual thread) parked in read, 64 B buffer, 10k connections"),
+    ("netmem_rss", "2", "RSS bytes per idle connection with its parked reader (10k)"),
+    ("http", "2", "requests/s, wrk -c 64 -t 2 -d 5s on GET /; gort = the example server, vt column = the JDK's HttpServer on virtual threads; HIGHER is better"),
+    ("http_p99", "2", "ms, wrk's p99 latency in that run"),
+    ("http_cpu", "2", "server CPU us per request in that run (wrk shares the 2 cores)"),
     ("hog", "1", "1 = the spawned task ran within 2 s while main spins without calls; HIGHER is better"),
     ("hog_latency", "1", "ms from HOG start until the spawned task ran (only when it ran)"),
 ]
@@ -394,7 +519,7 @@ print(f"Generated by `{cmdline}` from `gort-bench/target/peers-{stamp}/` ({reps}
       f"implementation ran in its own process per pass; wall {int(wall) // 60} min {int(wall) % 60} s).\n")
 print("Cell = median over passes of each process's value" + (", then (min-max over passes)" if reps > 1 else "")
       + ". Within a process, the value is the median of the later (warmed-up) iterations, as in the anchors. "
-      "Lower is better except for syscallmix_blockcalls, syscallmix_cpu and hog, where higher is better; "
+      "Lower is better except for syscallmix_blockcalls, syscallmix_cpu, echo, http and hog, where higher is better; "
       "elsewhere a ratio below 1 means Gort is faster / smaller.\n")
 print("| bench | N | unit | gort | go | vt (JDK 25) | kotlin | gort/go | gort/vt | gort/kotlin | what |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")

@@ -3,10 +3,17 @@ package dev.gort.examples;
 import dev.gort.Chan;
 import dev.gort.Go;
 import dev.gort.Select;
+import dev.gort.net.Conn;
+import dev.gort.net.Listener;
+import dev.gort.net.Net;
 import dev.gort.time.Ticker;
 import dev.gort.time.Time;
 import java.time.Duration;
 import dev.gort.sync.WaitGroup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -186,6 +193,71 @@ public final class Demo {
                     + " ms of wall time (the P's 4-ary timer heap, run by its M between goroutines)");
         });
         Go.gomaxprocs(procs);
+        System.out.println();
+
+        section("10. HTTP on the netpoller: the example server, one goroutine per connection");
+        Go.main(Demo::http);
+        System.out.println("   A goroutine blocked in read or accept is parked on the netpoller and holds no thread.");
+        System.out.println("   Serve it yourself: ./gort run dev.gort.examples.HttpServer 127.0.0.1:8080");
+    }
+
+    /**
+     * Starts {@link HttpServer} on 127.0.0.1:0 in a goroutine, makes three requests with
+     * {@link Net#dial} from goroutines (two at once, then /stats), prints what came back, and closes
+     * the listener, which ends the accept loop.
+     */
+    private static void http() {
+        long t0 = System.nanoTime();
+        try {
+            Listener ln = Net.listen("tcp", "127.0.0.1:0");
+            String addr = ln.addr().getHostString() + ":" + ln.addr().getPort();
+            System.out.println("   listening on http://" + addr + "/");
+            HttpServer server = new HttpServer();
+            WaitGroup served = new WaitGroup();
+            served.go(() -> {
+                try {
+                    server.serve(ln);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            String[] paths = {"/", "/no-such-page"};
+            String[] got = new String[paths.length];
+            WaitGroup clients = new WaitGroup();
+            for (int i = 0; i < paths.length; i++) {
+                int k = i;
+                clients.go(() -> got[k] = get(addr, paths[k]));
+            }
+            clients.await();
+            for (int i = 0; i < paths.length; i++) {
+                System.out.printf("   GET %-14s -> %s%n", paths[i], got[i].lines().findFirst().orElse("(nothing)"));
+            }
+            String[] stats = new String[1];
+            WaitGroup last = new WaitGroup();
+            last.go(() -> stats[0] = get(addr, "/stats"));
+            last.await();
+            String[] parts = stats[0].split("\r\n\r\n", 2);
+            System.out.printf("   GET %-14s -> %s%n", "/stats", parts[0].lines().findFirst().orElse("(nothing)"));
+            System.out.println("     " + (parts.length > 1 ? parts[1].trim() : "(no body)"));
+            ln.close();
+            served.await();
+            System.out.println("   listener closed, accept loop ended; " + (System.nanoTime() - t0) / 1_000_000
+                    + " ms from listen to here");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One HTTP/1.1 request on its own connection ({@code Connection: close}); the whole response. */
+    private static String get(String addr, String path) {
+        try (Conn c = Net.dial("tcp", addr)) {
+            c.setDeadline(Instant.now().plusSeconds(5));
+            c.write(("GET " + path + " HTTP/1.1\r\nHost: " + addr + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(c.inputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "error: " + e.getMessage();
+        }
     }
 
     private static void section(String title) {

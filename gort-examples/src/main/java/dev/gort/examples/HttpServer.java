@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A goroutine blocked reading an idle keep-alive connection holds no thread.
  */
 public final class HttpServer {
-    private HttpServer() {}
+    HttpServer() {}
 
     static final byte[] HELLO = "Hello from Gort\n".getBytes(StandardCharsets.US_ASCII);
     static final int MAX_HEADER = 16 * 1024;

@@ -3,6 +3,9 @@ package dev.gort.bench.anchors;
 import dev.gort.Chan;
 import dev.gort.Go;
 import dev.gort.Select;
+import dev.gort.net.Conn;
+import dev.gort.net.Listener;
+import dev.gort.net.Net;
 import dev.gort.sync.WaitGroup;
 import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
@@ -13,6 +16,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Gort's side of the peer anchor benchmarks ({@code ../shared/anchors}): the same workloads, sizes,
@@ -33,8 +38,8 @@ import java.util.function.DoubleSupplier;
  *
  * Prints {@code RESULT bench=<name> impl=gort procs=<N> value=<number> unit=<unit>} lines, checks
  * every result, and exits with status 2 on a wrong one ({@code VERIFY FAILED: ...} on stderr).
- * Benchmarks: skynet, spawn, pingpong, threadring, mpmc, select, syscallmix, timers, mem, hog. As
- * in the Go peer, the whole benchmark runs in the main goroutine ({@link Go#main}); per-iteration
+ * Benchmarks: skynet, spawn, pingpong, threadring, mpmc, select, syscallmix, timers, mem, echo,
+ * netmem, hog. As in the Go peer, the whole benchmark runs in the main goroutine ({@link Go#main}); per-iteration
  * values go to stderr and the reported value is the median of the iterations after the warm-up
  * ones.
  *
@@ -579,6 +584,212 @@ public final class GortAnchors {
         result("mem_heap", (double) (heap1 - heap0) / n, "bytes_per_task");
     }
 
+    // ------------------------------------------------------------ echo
+
+    /** Go: io.ReadFull; false at end of stream before the buffer is full. */
+    static boolean readFull(Conn c, byte[] b) throws IOException {
+        for (int have = 0; have < b.length; ) {
+            int n = c.read(b, have, b.length - have);
+            if (n < 0) {
+                return false;
+            }
+            have += n;
+        }
+        return true;
+    }
+
+    /**
+     * The anchors' echo: a listener on 127.0.0.1:0 with one goroutine per accepted connection
+     * echoing 64-byte messages (deadline 120 s); per run, {@code ECHO_CONNS} goroutines each dial,
+     * do {@code ECHO_RT} round trips of 64 bytes (bytes 0-3 carry the round trip and connection
+     * numbers and are checked) and close. One warm-up run of {@code ECHO_WARM_RT} round trips, then
+     * the median of 2 full runs, in round trips per second. TCP_NODELAY is on, as in Go.
+     */
+    static void benchEcho() {
+        int conns = envInt("ECHO_CONNS", 64);
+        int rts = envInt("ECHO_RT", 20000);
+        Listener ln;
+        try {
+            ln = Net.listen("tcp", "127.0.0.1:0");
+        } catch (IOException e) {
+            fail("listen " + e);
+            return;
+        }
+        Go.go(() -> {
+            for (;;) {
+                Conn c;
+                try {
+                    c = ln.accept();
+                } catch (IOException e) {
+                    return; // the listener was closed
+                }
+                Go.go(() -> {
+                    try (c) {
+                        c.setDeadline(Instant.now().plusSeconds(120));
+                        byte[] buf = new byte[64];
+                        while (readFull(c, buf)) {
+                            c.write(buf);
+                        }
+                    } catch (IOException e) {
+                        // the client went away
+                    }
+                });
+            }
+        });
+        String addr = "127.0.0.1:" + ln.addr().getPort();
+        IntToDoubleFunction run = n -> {
+            WaitGroup wg = new WaitGroup();
+            wg.add(conns);
+            long t0 = System.nanoTime();
+            for (int k = 0; k < conns; k++) {
+                int kk = k;
+                Go.go(() -> {
+                    try (Conn c = Net.dial("tcp", addr)) {
+                        c.setDeadline(Instant.now().plusSeconds(120));
+                        byte[] req = new byte[64];
+                        byte[] resp = new byte[64];
+                        for (int i = 0; i < n; i++) {
+                            req[0] = (byte) i;
+                            req[1] = (byte) (i >> 8);
+                            req[2] = (byte) kk;
+                            req[3] = (byte) (i >> 16);
+                            c.write(req);
+                            if (!readFull(c, resp)) {
+                                fail("read: end of stream after " + i + " round trips");
+                            }
+                            if (resp[0] != req[0] || resp[1] != req[1] || resp[2] != req[2] || resp[3] != req[3]) {
+                                fail("echo mismatch");
+                            }
+                        }
+                    } catch (IOException e) {
+                        fail("echo client: " + e);
+                    } finally {
+                        wg.done();
+                    }
+                });
+            }
+            wg.await();
+            return conns * (double) n / ((System.nanoTime() - t0) / 1e9);
+        };
+        System.err.printf(Locale.ROOT, "  echo netpoll=%s warm-up: %.0f%n", System.getProperty("gort.netpoll", "(default)"),
+                run.applyAsDouble(envInt("ECHO_WARM_RT", 2000)));
+        double v = measure("echo", 0, 2, () -> run.applyAsDouble(rts));
+        try {
+            ln.close();
+        } catch (IOException e) {
+            fail("close " + e);
+        }
+        result("echo", v, "roundtrips_per_s");
+    }
+
+    // ------------------------------------------------------------ netmem
+
+    /**
+     * Heap per idle connection: {@code NETMEM_N} (10,000) connections from a client in another
+     * process ({@link NetMemClient}, plain java.net sockets, so each process holds about N
+     * descriptors), measured in three states, each after a full GC: before (baseline), accepted and
+     * held in an array (the socket itself: Conn, its poll descriptor and file descriptor objects),
+     * and with one goroutine per connection parked in {@code read} into a {@code NETMEM_BUF}-byte
+     * (64) buffer. Reports {@code netmem_socket} (accepted - baseline) / N, {@code netmem_parked}
+     * (parked - accepted) / N (what a parked reader costs beyond the socket) and {@code netmem_rss}
+     * (RSS growth from baseline to parked) / N. The client then closes every connection and every
+     * reader must read end of stream. Warm-up rounds of up to 2,000 connections, {@code NETMEM_WARM}
+     * (20,000) in all, go first, so that the read path is JIT-compiled: a parked goroutine's frames
+     * are frozen as they are, and interpreted frames are several times larger (with a 200-connection
+     * warm-up, the parked cost was about 1.9 KB instead of about 0.6 KB).
+     */
+    static void benchNetmem() {
+        int n = envInt("NETMEM_N", 10_000);
+        int bufSize = envInt("NETMEM_BUF", 64);
+        try (Listener ln = Net.listen("tcp", "127.0.0.1:0");
+                NetMemClient.Handle client = Go.syscall(() -> NetMemClient.start(ln.addr().getPort()))) {
+            for (int left = envInt("NETMEM_WARM", 20_000); left > 0; left -= 2000) {
+                netmemRound(ln, client, Math.min(left, 2000), bufSize, false); // warm-up
+            }
+            long[] r = netmemRound(ln, client, n, bufSize, true);
+            result("netmem_socket", (double) (r[1] - r[0]) / n, "bytes_per_conn");
+            result("netmem_parked", (double) (r[2] - r[1]) / n, "bytes_per_conn");
+            result("netmem_rss", (double) (r[4] - r[3]) / n, "bytes_per_conn");
+        } catch (IOException e) {
+            fail("netmem: " + e);
+        }
+    }
+
+    /**
+     * Diagnostic: with {@code NETMEM_HOLD_MS} set, the measured round says {@code hold <state> pid}
+     * on stderr and waits that long, time for {@code jcmd <pid> GC.class_histogram}.
+     */
+    static void netmemHold(boolean measured, String state) {
+        int ms = envInt("NETMEM_HOLD_MS", 0);
+        if (measured && ms > 0) {
+            System.err.println("  hold " + state + " " + ProcessHandle.current().pid());
+            Go.sleep(Duration.ofMillis(ms));
+        }
+    }
+
+    /** One round; returns {heap before, heap accepted, heap parked, rss before, rss parked}. */
+    static long[] netmemRound(Listener ln, NetMemClient.Handle client, int n, int bufSize, boolean print)
+            throws IOException {
+        long heap0 = heapUsedAfterGc();
+        long rss0 = rssBytes();
+        Go.syscall(() -> client.send("connect " + n));
+        Conn[] conns = new Conn[n];
+        for (int i = 0; i < n; i++) {
+            conns[i] = ln.accept();
+        }
+        Go.syscall(() -> client.expect("connected " + n));
+        Go.sleep(Duration.ofMillis(200));
+        long heap1 = heapUsedAfterGc();
+        netmemHold(print, "accepted");
+        WaitGroup ready = new WaitGroup();
+        WaitGroup done = new WaitGroup();
+        AtomicLong eof = new AtomicLong();
+        AtomicLong other = new AtomicLong();
+        ready.add(n);
+        done.add(n);
+        for (int i = 0; i < n; i++) {
+            Conn c = conns[i];
+            conns[i] = null; // from here on, the goroutine holds its connection
+            Go.go(() -> {
+                try (c) {
+                    byte[] buf = new byte[bufSize];
+                    ready.done();
+                    if (c.read(buf) < 0) {
+                        eof.incrementAndGet();
+                    } else {
+                        other.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    other.incrementAndGet();
+                } finally {
+                    done.done();
+                }
+            });
+        }
+        ready.await();
+        Go.sleep(Duration.ofMillis(300)); // every reader reaches read and parks on the netpoller
+        long rss1 = rssBytes();
+        long heap2 = heapUsedAfterGc();
+        long rss2 = rssBytes();
+        netmemHold(print, "parked");
+        int live = Go.numGoroutine();
+        if (print) {
+            System.err.printf(Locale.ROOT, "  netmem netpoll=%s n=%d buf=%d: heap %d -> %d (accepted) -> %d (parked);"
+                    + " rss %d -> %d (after gc %d); goroutines %d%n", System.getProperty("gort.netpoll", "(default)"),
+                    n, bufSize, heap0, heap1, heap2, rss0, rss1, rss2, live);
+        }
+        if (live < n) {
+            fail("netmem: " + live + " goroutines alive, want at least " + n);
+        }
+        Go.syscall(() -> client.send("close"));
+        Go.syscall(() -> client.expect("closed"));
+        done.await();
+        if (eof.get() != n || other.get() != 0) {
+            fail("netmem: " + eof.get() + " readers saw end of stream, " + other.get() + " something else; want " + n);
+        }
+        return new long[] {heap0, heap1, heap2, rss0, rss1};
+    }
+
     // ------------------------------------------------------------ hog
 
     /**
@@ -602,7 +813,7 @@ public final class GortAnchors {
 
     public static void main(String[] args) {
         if (args.length < 2) {
-            System.err.println("usage: GortAnchors <skynet|spawn|pingpong|threadring|mpmc|select|syscallmix|timers|mem|hog> <procs>");
+            System.err.println("usage: GortAnchors <skynet|spawn|pingpong|threadring|mpmc|select|syscallmix|timers|mem|echo|netmem|hog> <procs>");
             System.exit(1);
         }
         procs = Integer.parseInt(args[1]);
@@ -617,6 +828,8 @@ public final class GortAnchors {
             case "timers" -> GortAnchors::benchTimers;
             case "mem" -> GortAnchors::benchMem;
             case "hog" -> GortAnchors::benchHog;
+            case "echo" -> GortAnchors::benchEcho;
+            case "netmem" -> GortAnchors::benchNetmem;
             default -> null;
         };
         if (bench == null) {
