@@ -54,6 +54,8 @@ final class NioNetpoll extends Netpoll {
     private final AtomicInteger wakeSig = new AtomicInteger();
     /** True while poll is blocked (or about to block) in select; poller writes, others read. */
     private volatile boolean selecting;
+    /** Bumped each time a blocking select returns; close waits for it (see close). */
+    private volatile long selectCount;
     /** Held by poll for its duration, or by close to flush cancelled keys; atomic. */
     private final AtomicBoolean busy = new AtomicBoolean();
     /** A key was cancelled and the Selector has not flushed it yet. */
@@ -114,7 +116,16 @@ final class NioNetpoll extends Netpoll {
         if (busy.compareAndSet(false, true)) {
             releaseBusy();
         } else if (selecting) {
+            // The JDK closes a registered channel only once its key is deregistered, which a
+            // select does on its way out: wait (briefly, bounded) for the blocked select to
+            // return, so the socket is really closed when close returns (a closed listener must
+            // refuse the next dial at once, as Go's does).
+            long n = selectCount;
             selector.wakeup();
+            long deadline = System.nanoTime() + 100_000_000L;
+            while (selecting && selectCount == n && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
         }
     }
 
@@ -185,6 +196,7 @@ final class NioNetpoll extends Netpoll {
                         selector.select(this::collect, ms);
                     } finally {
                         selecting = false;
+                        selectCount++; // single writer: the one polling thread
                     }
                     if (wakeSig.get() != 0) {
                         wakeSig.set(0); // Go: the blocking poll that sees the break clears it
