@@ -217,12 +217,17 @@ final class Sysmon extends Thread {
         if (!sched.lastpoll.compareAndSet(lp, now)) {
             return;
         }
-        Netpoller.GList list = Netpoller.pollNonBlocking();
-        if (list != null) {
-            // Pretend one more M runs while we hand the goroutines over: injectglist starts Ms,
-            // and checkdead must not run in between with everyone idle.
-            Proc.incidlelocked(-1);
-            Netpoller.injectglist(list, null);
+        // Pretend one more M runs from before the poll until the goroutines are injected: the poll
+        // already counts them out of netpollWaiters while they are still _Gwaiting, and an M going
+        // idle in between must not find "nothing can run" (Go: incidlelocked around injectglist,
+        // and netpollAdjustWaiters only after it).
+        Proc.incidlelocked(-1);
+        try {
+            Netpoller.GList list = Netpoller.pollNonBlocking();
+            if (list != null) {
+                Netpoller.injectglist(list, null);
+            }
+        } finally {
             Proc.incidlelocked(1);
         }
     }
