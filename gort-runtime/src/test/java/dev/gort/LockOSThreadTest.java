@@ -82,6 +82,7 @@ class LockOSThreadTest {
             Chan<Integer> feed = Chan.make();
             Chan<Thread> lockedThread = Chan.make(1);
             Chan<Boolean> lockedDone = Chan.make(1);
+            Chan<Boolean> release = Chan.make();
             Thread[] theThread = new Thread[1];
             boolean[] stop = {false};
             Object stopLock = new Object();
@@ -102,8 +103,11 @@ class LockOSThreadTest {
                     }
                 }
                 wasLocked &= locked();
-                Go.unlockOSThread();
                 lockedDone.send(wasLocked);
+                // Stay locked until the churners have stopped looking: once unlocked, the thread
+                // may legitimately run them.
+                release.recv();
+                Go.unlockOSThread();
             });
             theThread[0] = lockedThread.recv();
             WaitGroup churners = new WaitGroup();
@@ -145,6 +149,7 @@ class LockOSThreadTest {
                 stop[0] = true;
             }
             churners.await();
+            release.close();
         });
         assertEquals(0, moved.get(), "times the locked goroutine resumed on another thread");
         assertEquals(0, intruders.get(), "times another goroutine ran on the locked thread");
@@ -337,6 +342,10 @@ class LockOSThreadTest {
         java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
         mainWithProcs(2, () -> {
             WaitGroup wg = new WaitGroup();
+            // All 40 hold their lock at the same time: a goroutine that finished and unlocked
+            // first would legitimately hand its thread to a later one.
+            WaitGroup allLocked = new WaitGroup();
+            allLocked.add(40);
             Chan<Integer> tokens = Chan.make(4);
             for (int i = 0; i < 40; i++) {
                 wg.go(() -> {
@@ -350,6 +359,11 @@ class LockOSThreadTest {
                         if (thread() != t0) {
                             moved.incrementAndGet();
                         }
+                    }
+                    allLocked.done();
+                    allLocked.await();
+                    if (thread() != t0) {
+                        moved.incrementAndGet();
                     }
                     Go.unlockOSThread();
                 });

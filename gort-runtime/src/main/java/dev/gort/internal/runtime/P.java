@@ -100,6 +100,12 @@ final class P {
     volatile long pendingCreated;
     volatile long pendingStarted;
 
+    /**
+     * Goroutines created on this P minus goroutines that ended on this P (Go has no such field:
+     * see Proc.gcount). Owner writes, gcount reads racily.
+     */
+    volatile long ngdelta;
+
     /** This P's timers (Go: p.timers); see Timers for the locking. */
     final Timers timers = new Timers();
 

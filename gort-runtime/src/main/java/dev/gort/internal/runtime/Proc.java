@@ -313,9 +313,11 @@ public final class Proc {
         P pp = mp != null ? mp.p : null;
         if (pp != null && pp.m == mp) {
             pp.pendingCreated = pp.pendingCreated + 1; // owner-only writer
+            pp.ngdelta = pp.ngdelta + 1;
             pp.runqput(fn, true);
         } else {
             sched.pendingCreated.incrementAndGet();
+            sched.ngdelta.incrementAndGet();
             sched.lock.lock();
             try {
                 sched.globrunqput(fn);
@@ -335,6 +337,11 @@ public final class Proc {
             pp = null; // the M is in a syscall and its P may be gone: treat like a plain thread
         }
         G newg = newg(pp, fn);
+        if (pp != null) {
+            pp.ngdelta = pp.ngdelta + 1; // owner-only writer
+        } else {
+            sched.ngdelta.incrementAndGet();
+        }
         if (system) {
             newg.system = true;
             sched.ngsys.incrementAndGet();
@@ -818,7 +825,13 @@ public final class Proc {
             gp.clearPreempt();
         }
         dropg(mp, gp);
-        gfput(mp.p, gp);
+        P pp = mp.p;
+        if (pp != null) {
+            pp.ngdelta = pp.ngdelta - 1; // owner-only writer
+        } else {
+            sched.ngdelta.decrementAndGet();
+        }
+        gfput(pp, gp);
         if (system) {
             sched.ngsys.decrementAndGet();
         }
@@ -1687,16 +1700,20 @@ public final class Proc {
     }
 
     /**
-     * Go: gcount. Live goroutines: all Gs minus the dead ones on free lists minus system goroutines.
-     * A racy sum, as in Go.
+     * Go: gcount. Live goroutines minus system goroutines. A racy sum, as in Go, but of counters
+     * that change only when a goroutine is created or ends. Go subtracts the free-list sizes from
+     * allglen; here goroutines start without a G (newproc) and dead Gs move between free lists
+     * while others run, so that difference could count a goroutine twice or not at all in the
+     * instant it starts or its G changes lists. With these counters, goroutines created by the
+     * caller are always counted, whatever the other Ms are doing.
      */
     static int gcount() {
-        long n = allglen - sched.gFreeSize - sched.ngsys.get() + pendingGoroutines();
+        long n = sched.ngdelta.get() - sched.ngsys.get();
         for (P pp : allp) {
-            n -= pp.gFreeSize;
+            n += pp.ngdelta;
         }
         for (RetakenList r = sched.retaken; r != null; r = r.next) {
-            n -= r.p.gFreeSize; // Ps still held by stuck Ms keep their caches until dropped
+            n += r.p.ngdelta; // Ps still held by stuck Ms keep their counts until dropped
         }
         return (int) Math.max(n, 1);
     }
@@ -1819,8 +1836,10 @@ public final class Proc {
             // Keep what gcount sums over allp: the not-yet-started counts and the dead Gs.
             sched.pendingCreated.addAndGet(pp.pendingCreated);
             sched.pendingStarted.addAndGet(pp.pendingStarted);
+            sched.ngdelta.addAndGet(pp.ngdelta);
             pp.pendingCreated = 0;
             pp.pendingStarted = 0;
+            pp.ngdelta = 0;
             sched.gFreeLock.lock();
             try {
                 for (int i = 0; i < pp.gFreeSize; i++) {
@@ -2190,8 +2209,10 @@ public final class Proc {
         // Keep the not-yet-started counts of a removed P (gcount sums only the live Ps).
         sched.pendingCreated.addAndGet(pp.pendingCreated);
         sched.pendingStarted.addAndGet(pp.pendingStarted);
+        sched.ngdelta.addAndGet(pp.ngdelta);
         pp.pendingCreated = 0;
         pp.pendingStarted = 0;
+        pp.ngdelta = 0;
         pp.m = null;
         pp.link = null;
         pp.status = _Pdead;

@@ -65,6 +65,12 @@ final class Sched {
     final AtomicLong pendingCreated = new AtomicLong();
     final AtomicLong pendingStarted = new AtomicLong();
 
+    /**
+     * Goroutines created minus ended with no P (plain threads, Ms in a syscall or after dropping a
+     * retaken P), plus the P.ngdelta of Ps removed or dropped; for gcount.
+     */
+    final AtomicLong ngdelta = new AtomicLong();
+
     // ---- the poller (Go: lastpoll, pollUntil, netpollBreak). Until the netpoller exists, "polling"
     // ---- is an idle M sleeping until the earliest timer of all Ps; at most one M does it.
     /** When the last poll ended; 0 while some M is the poller (asleep until pollUntil). Atomic. */
