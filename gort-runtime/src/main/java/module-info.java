@@ -12,6 +12,8 @@ module dev.gort {
     // Only the preemption agent (dev.gort.agent) uses it, and only when started with -javaagent,
     // which resolves java.instrument itself.
     requires static java.instrument;
+    // The dev.gort.* JFR events (dev.gort.internal.trace).
+    requires jdk.jfr;
 
     exports dev.gort;
     exports dev.gort.sync;

@@ -201,4 +201,26 @@ public final class Go {
     public static void onPanic(Consumer<Throwable> handler) {
         Linkname.onPanic(handler);
     }
+
+    /**
+     * {@code trace.Start}: starts the execution tracer. Scheduler events (goroutine runs, blocks
+     * with their wait reasons, wake-ups, syscalls, P hand-offs, steals, preemptions) are recorded
+     * until {@link #stopTrace()}, which writes them to {@code file} as Chrome Trace Event JSON
+     * (open it in Perfetto or {@code chrome://tracing}, or render it with {@code ./gort trace}).
+     * The file is created (emptied) now, so a bad path fails here.
+     *
+     * @throws IllegalStateException "tracing is already enabled" if a trace is running (also one
+     *     started by {@code -Dgort.trace=FILE} or {@code GODEBUG=trace=FILE})
+     */
+    public static void startTrace(java.nio.file.Path file) throws java.io.IOException {
+        Linkname.startTrace(file);
+    }
+
+    /**
+     * {@code trace.Stop}: stops the tracer and writes the file; returns after it is complete.
+     * Nothing happens if no trace is running.
+     */
+    public static void stopTrace() throws java.io.IOException {
+        Linkname.stopTrace();
+    }
 }

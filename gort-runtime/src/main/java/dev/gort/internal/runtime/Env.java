@@ -15,10 +15,16 @@ final class Env {
     /** GODEBUG schedtrace (ms between SCHED lines; 0 = off) and scheddetail; written once by init. */
     static volatile int schedtrace;
     static volatile int scheddetail;
+    /** GODEBUG trace=FILE (Gort's addition) or the gort.trace property: trace from start; or null. */
+    static volatile String traceFile;
 
     static void init() {
         gomaxprocs = parseGomaxprocs(setting("gort.gomaxprocs", "GOMAXPROCS"), "GOMAXPROCS");
         parseGodebug(setting("gort.godebug", "GODEBUG"));
+        String t = System.getProperty("gort.trace");
+        if (t != null && !t.isEmpty()) {
+            traceFile = t; // the property wins over GODEBUG's trace=
+        }
     }
 
     /**
@@ -29,6 +35,7 @@ final class Env {
     static void parseGodebug(String v) {
         schedtrace = 0;
         scheddetail = 0;
+        traceFile = null;
         if (v == null || v.isEmpty()) {
             return;
         }
@@ -39,6 +46,14 @@ final class Env {
             }
             String key = field.substring(0, eq).trim();
             String val = field.substring(eq + 1).trim();
+            if (key.equals("trace")) {
+                if (val.isEmpty()) {
+                    warn("gort: ignoring malformed GODEBUG trace=\"\" (want a file name)");
+                } else {
+                    traceFile = val;
+                }
+                continue;
+            }
             if (key.equals("schedtrace") || key.equals("scheddetail")) {
                 int n;
                 try {

@@ -102,6 +102,16 @@ public final class Linkname {
         return Traceback.stack(all);
     }
 
+    public static void startTrace(java.nio.file.Path file) throws java.io.IOException {
+        java.util.Objects.requireNonNull(file, "file");
+        Proc.ensureStarted();
+        Trace.start(file);
+    }
+
+    public static void stopTrace() throws java.io.IOException {
+        Trace.stop();
+    }
+
     public static void onPanic(Consumer<Throwable> handler) {
         Panics.onPanic = handler;
     }

@@ -134,6 +134,9 @@ final class Netpoller {
         }
         for (int i = 0; i < list.n; i++) {
             list.gs[i].casgstatus(_Gwaiting, _Grunnable);
+            if (Trace.on) {
+                Trace.goUnblock(mp, list.gs[i]);
+            }
         }
         P pp = mp != null ? mp.p : null;
         if (pp == null || pp.m != mp || pp.retaken || sched.npidle.get() > 0) {

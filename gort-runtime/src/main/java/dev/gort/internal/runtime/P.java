@@ -119,6 +119,8 @@ final class P {
 
     /** Out-parameter of runqget: whether the returned G came from runnext; owner only. */
     boolean runqgetInherit;
+    /** This P's execution-trace buffer (Trace); owner-only, replaced when a new session begins. */
+    TraceBuf traceBuf;
 
     P(int id) {
         this(id, RUNQ_SIZE);

@@ -89,6 +89,7 @@ final class Panics {
             System.out.flush();
             System.err.print(report);
             System.err.flush();
+            Trace.atFatalExit(); // no shutdown hook runs after halt: write the trace and JFR files now
             Runtime.getRuntime().halt(2);
         }
     }

@@ -21,7 +21,7 @@ import java.util.Set;
  * </ul>
  * Not counted: Gort's own threads, the thread waiting in {@code Go.main}, and the JVM's own
  * threads (the {@code system} thread group and its innocuous threads: reference handler, cleaner,
- * signal dispatcher). The scan takes a stack snapshot of every thread, so it runs only when the
+ * signal dispatcher), nor JFR's periodic-task thread while a recording runs. The scan takes a stack snapshot of every thread, so it runs only when the
  * cheap rules have already found nothing that can run. Virtual threads are not seen (their
  * carriers are): a virtual thread that will send later, while unmounted, goes unnoticed.
  */
@@ -54,11 +54,32 @@ final class PlainThreads {
             if (!t.isDaemon() && !t.getName().equals("DestroyJavaVM")) {
                 return true;
             }
+            if (isJfrTimer(e.getValue())) {
+                continue; // JFR's periodic-task thread (a recording runs): JFR's, not the program's
+            }
             if (t.getState() != Thread.State.WAITING) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * A daemon thread running only JFR's periodic-task loop: it wakes on a timer, but only to emit
+     * JFR's periodic events, never to call the program; counting it would hide every deadlock while
+     * a recording runs.
+     */
+    private static boolean isJfrTimer(StackTraceElement[] frames) {
+        boolean jfr = false;
+        for (StackTraceElement f : frames) {
+            String c = f.getClassName();
+            if (c.startsWith("jdk.jfr.internal.PlatformRecorder")) {
+                jfr = true;
+            } else if (!c.startsWith("java.") && !c.startsWith("jdk.")) {
+                return false;
+            }
+        }
+        return jfr;
     }
 
     static boolean isGort(String cls) {

@@ -127,6 +127,7 @@ public final class Proc {
         }
         Cont.check();
         Env.init();
+        Trace.init();
         sched.lock.lock();
         try {
             P runnable = procresize(Env.gomaxprocs);
@@ -325,6 +326,9 @@ public final class Proc {
                 sched.lock.unlock();
             }
         }
+        if (Trace.on) {
+            Trace.goCreate(mp, fn, 0);
+        }
         wakep();
     }
 
@@ -352,6 +356,9 @@ public final class Proc {
         // Dead -> runnable. A dead G is reachable only by its owner (it came off our free list or
         // was just made) and dumps skip dead Gs, so a release store does what Go's CAS does here.
         newg.setStatusRelease(_Grunnable);
+        if (Trace.on) {
+            Trace.goCreate(mp, fn, newg.goid);
+        }
         if (pp != null) {
             pp.runqput(newg, true);
         } else {
@@ -475,6 +482,9 @@ public final class Proc {
 
     static void ready(G gp, boolean next, M mp) {
         gp.casgstatus(_Gwaiting, _Grunnable);
+        if (Trace.on) {
+            Trace.goUnblock(mp, gp);
+        }
         P pp = mp != null ? mp.p : null;
         if (pp != null && pp.m == mp) {
             pp.runqput(gp, next);
@@ -641,6 +651,9 @@ public final class Proc {
             P pp = mp.p;
             pp.schedtick = pp.schedtick + 1; // owner-only writer
         }
+        if (Trace.on) {
+            Trace.goStart(mp, gp);
+        }
     }
 
     /**
@@ -654,6 +667,9 @@ public final class Proc {
         Cont.run(c);
         mp.curcont = null;
         M.NSWITCH.setOpaque(mp, mp.nswitch + 1);
+        if (Trace.on) {
+            Trace.goStop(mp, gp, Cont.isDone(c), mp.mcallop);
+        }
         if (Cont.isDone(c)) {
             goexit0(mp, gp);
             return null;
@@ -694,6 +710,9 @@ public final class Proc {
             mp.waitlock = null;
             if (!fn.unlock(gp, lock)) {
                 gp.casgstatus(_Gwaiting, _Grunnable);
+                if (Trace.on) {
+                    Trace.parkAborted(gp);
+                }
                 if (mp.p == null) {
                     globrunqputLocked(gp); // no P to resume it on
                     return null;
@@ -916,6 +935,9 @@ public final class Proc {
                     G first = list.pop();
                     Netpoller.injectglist(list, mp);
                     first.casgstatus(_Gwaiting, _Grunnable);
+                    if (Trace.on) {
+                        Trace.goUnblock(mp, first);
+                    }
                     mp.inheritTime = false;
                     return first;
                 }
@@ -1067,6 +1089,9 @@ public final class Proc {
                             G first = list.pop();
                             Netpoller.injectglist(list, mp);
                             first.casgstatus(_Gwaiting, _Grunnable);
+                            if (Trace.on) {
+                                Trace.goUnblock(mp, first);
+                            }
                             mp.inheritTime = false;
                             return first;
                         }
@@ -1170,6 +1195,9 @@ public final class Proc {
                 if (!idle.read(p2.id)) {
                     Object gp = pp.runqsteal(p2, stealTimersOrRunNextG);
                     if (gp != null) {
+                        if (Trace.on) {
+                            Trace.steal(mp, p2);
+                        }
                         return gp;
                     }
                 }
@@ -1336,6 +1364,9 @@ public final class Proc {
         mp.nextp = pp;
         mp.alllink = sched.allm; // Go: allm, newest first
         sched.allm = mp;
+        if (Trace.on) {
+            Trace.threadStart(id, mp.getName(), pp, spinning);
+        }
         mp.start();
     }
 
@@ -1511,6 +1542,9 @@ public final class Proc {
         mp.p = pp;
         pp.m = mp;
         pp.status = _Prunning;
+        if (Trace.on) {
+            Trace.procStart(mp, pp);
+        }
     }
 
     /** Go: releasep. Disassociates the M from its P. */
@@ -1518,6 +1552,9 @@ public final class Proc {
         P pp = mp.p;
         if (pp.m != mp || pp.status != _Prunning) {
             throw fatal("releasep: invalid p state");
+        }
+        if (Trace.on) {
+            Trace.procStop(mp, pp);
         }
         mp.p = null;
         pp.m = null;
@@ -1801,6 +1838,9 @@ public final class Proc {
         } finally {
             gp.casgstatus(_Grunning | _Gscan, _Grunning);
         }
+        if (Trace.on) {
+            Trace.handoff(np, Trace.HANDOFF_STUCK, gp, mp);
+        }
         if (!stopped) {
             handoffp(np);
         }
@@ -1813,6 +1853,9 @@ public final class Proc {
      */
     static void dropRetakenP(M mp) {
         P pp = mp.p;
+        if (Trace.on) {
+            Trace.procStop(mp, pp);
+        }
         mp.p = null;
         pp.m = null;
         Object[] gs = new Object[pp.runqsize() + 1];
@@ -1943,6 +1986,9 @@ public final class Proc {
             }
         }
         if (waiting == 0 && mr.goexited) {
+            if (Trace.on) {
+                Trace.deadlock("no goroutines (main called runtime.Goexit) - deadlock!", 0);
+            }
             sched.lock.unlock();
             throw fatal("no goroutines (main called runtime.Goexit) - deadlock!");
         }
@@ -1956,6 +2002,9 @@ public final class Proc {
         }
         if (waiting == 0 || PlainThreads.mayWake(mr.waiter)) {
             return;
+        }
+        if (Trace.on) {
+            Trace.deadlock("all goroutines are asleep - deadlock!", waiting);
         }
         sched.lock.unlock(); // the dump below takes other runtime locks
         throw fatal("all goroutines are asleep - deadlock!");

@@ -70,6 +70,9 @@ final class Syscall {
             Proc.dropRetakenP(mp); // sysmon already gave our P away: enter without one
             pp = null;
         }
+        if (Trace.on) {
+            Trace.syscallEnter(mp, gp, false);
+        }
         mp.curg = null;
         mp.syscallg = gp;
         if (sched.sysmonwait) {
@@ -107,6 +110,9 @@ final class Syscall {
     /** Go: entersyscallblock. The call is known to block: hand the P off now. */
     static void entersyscallblock(M mp, G gp) {
         gp.casgstatus(_Grunning, _Gsyscall);
+        if (Trace.on) {
+            Trace.syscallEnter(mp, gp, true);
+        }
         P pp = mp.p;
         mp.curg = null;
         mp.syscallg = gp;
@@ -130,6 +136,9 @@ final class Syscall {
             P pp = mp.p;
             pp.syscalltick = pp.syscalltick + 1;
             gp.casgstatus(_Gsyscall, _Grunning);
+            if (Trace.on) {
+                Trace.syscallExit(mp, gp);
+            }
             return;
         }
         // No P: let the M queue us globally and stop (Go: mcall(exitsyscall0)). We resume on

@@ -77,6 +77,9 @@ final class Sysmon extends Thread {
         }
         Sysmon s = new Sysmon(id);
         instance = s;
+        if (Trace.on) {
+            Trace.threadStart(id, s.getName(), null, false);
+        }
         s.start();
     }
 
@@ -292,6 +295,9 @@ final class Sysmon extends Thread {
                     n++;
                     pp.syscalltick = pp.syscalltick + 1;
                     sched.nhandoff.incrementAndGet();
+                    if (Trace.on) {
+                        Trace.syscallRetaken(pp);
+                    }
                     Proc.handoffp(pp);
                 }
                 Proc.incidlelocked(1);
@@ -320,6 +326,9 @@ final class Sysmon extends Thread {
         int sw = mp.nswitch;
         if (pp.sysmonPreemptWhen == 0 || pp.sysmonPreemptM != mp || pp.sysmonPreemptSwitch != sw) {
             gp.requestPreempt();
+            if (Trace.on) {
+                Trace.preemptRequest(pp, gp);
+            }
             pp.sysmonPreemptWhen = now;
             pp.sysmonPreemptM = mp;
             pp.sysmonPreemptSwitch = sw;
