@@ -91,21 +91,36 @@ final class TraceJfr {
         }
     }
 
-    private static synchronized void update() {
-        boolean any = false;
+    /**
+     * Follows the recordings' states. JFR calls listeners holding its recorder's lock, so the
+     * recordings are read without holding ours (no lock-order cycle); a change that races with
+     * the read is caught by the second read.
+     */
+    private static void update() {
+        for (;;) {
+            boolean any = anyRunning();
+            synchronized (TraceJfr.class) {
+                if (any != recording) {
+                    parked.clear(); // events begun for an earlier recording
+                    recording = any;
+                    Trace.jfrChanged();
+                }
+            }
+            if (anyRunning() == any) {
+                return;
+            }
+        }
+    }
+
+    private static boolean anyRunning() {
         if (FlightRecorder.isInitialized()) {
             for (Recording r : FlightRecorder.getFlightRecorder().getRecordings()) {
                 if (r.getState() == RecordingState.RUNNING) {
-                    any = true;
-                    break;
+                    return true;
                 }
             }
         }
-        if (any != recording) {
-            parked.clear(); // events begun for an earlier recording
-            recording = any;
-            Trace.jfrChanged();
-        }
+        return false;
     }
 
     static void parkBegin(G gp) {
