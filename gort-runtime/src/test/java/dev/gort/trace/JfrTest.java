@@ -50,11 +50,15 @@ class JfrTest {
             // Only waits of at least the 20 ms threshold; the ping-pong's short ones are dropped.
             assertTrue(e.getDuration().toMillis() >= 20, e.toString());
         }
+        RecordedEvent sleep = parks.stream().filter(e -> e.getString("waitReason").equals("sleep")).findFirst()
+                .orElseThrow(() -> new AssertionError("no sleep park: " + parks));
+        assertEquals(0, sleep.getLong("unparkedBy"), "woken by the timer: " + sleep);
+        assertTrue(sleep.getDuration().toMillis() >= 50, sleep.toString());
+        long mainGoid = sleep.getLong("goroutineId");
         assertTrue(parks.stream().anyMatch(e -> e.getString("waitReason").equals("chan receive")
-                && e.getLong("goroutineId") > 0 && e.getLong("unparkedBy") > 0
-                && e.getLong("unparkedBy") != e.getLong("goroutineId")), "no chan receive park: " + parks);
-        assertTrue(parks.stream().anyMatch(e -> e.getString("waitReason").equals("sleep")
-                && e.getLong("unparkedBy") == 0), "no sleep park woken by the timer: " + parks);
+                && e.getLong("goroutineId") > 0 && e.getLong("unparkedBy") == mainGoid
+                && e.getLong("goroutineId") != mainGoid && e.getDuration().toMillis() >= 50),
+                "no 50 ms chan receive park readied by main: " + parks);
         assertTrue(parks.size() < 10, "short parks recorded: " + parks.size());
 
         List<RecordedEvent> handoffs = of(all, "dev.gort.SyscallHandoff");
@@ -78,21 +82,22 @@ class JfrTest {
     }
 
     static void program() {
-        // A park longer than the threshold (chan receive, readied by main), a timer's (sleep), and
-        // many short ones that must not be recorded.
+        // A park longer than the threshold (chan receive, readied by main: the receiver parks
+        // before main starts its 50 ms sleep), a timer's (main's sleep), and many short ones that
+        // must not be recorded.
         Chan<Integer> c = Chan.make();
+        Chan<Boolean> ready = Chan.make(1);
         Chan<Boolean> done = Chan.make();
         Go.go(() -> {
-            c.recv();
-            Go.sleep(Duration.ofMillis(30));
-            for (int i = 0; i < 100; i++) {
+            ready.send(true);
+            for (int i = 0; i < 101; i++) {
                 c.recv();
             }
             done.send(true);
         });
+        ready.recv(); // GOMAXPROCS=1: main runs again only once the receiver has parked in c.recv
         Go.sleep(Duration.ofMillis(50));
-        c.send(0);
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 101; i++) {
             c.send(i);
         }
         done.recv();

@@ -460,6 +460,9 @@ public final class Proc {
     static void gopark(M mp, Unlockf unlockf, Object lock, int reason) {
         G gp = mp.curg;
         gp.waitreason = reason;
+        if (Trace.on) {
+            Trace.goPark(gp); // the wait begins now, not after the yield (a cold yield takes ms)
+        }
         mp.waitunlockf = unlockf;
         mp.waitlock = lock;
         mp.mcallop = MCALL_PARK;

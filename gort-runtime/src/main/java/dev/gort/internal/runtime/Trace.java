@@ -253,9 +253,6 @@ final class Trace {
                 case Proc.MCALL_PARK -> {
                     kind = GO_BLOCK;
                     arg = gp.waitreason;
-                    if (TraceJfr.recording) {
-                        TraceJfr.parkBegin(gp);
-                    }
                 }
                 case Proc.MCALL_GOSCHED -> kind = GO_SCHED;
                 case Proc.MCALL_PREEMPT -> {
@@ -273,6 +270,13 @@ final class Trace {
             }
         }
         emit(mp, kind, gp.goid, arg, null);
+    }
+
+    /** gopark, on the goroutine, before it yields. */
+    static void goPark(G gp) {
+        if (TraceJfr.recording) {
+            TraceJfr.parkBegin(gp);
+        }
     }
 
     /** park_m: the unlock function refused the park; gp resumes at once. */

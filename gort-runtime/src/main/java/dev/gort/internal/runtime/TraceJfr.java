@@ -19,7 +19,7 @@ import jdk.jfr.RecordingState;
  * the one branch they cost anyway. Each event then also passes JFR's own enabled/threshold check
  * ({@code shouldCommit}), so a recording that does not enable {@code dev.gort.*} gets nothing.
  *
- * <p>Park events: the parking M begins the event (at gopark, on the goroutine's behalf) and keeps
+ * <p>Park events: the parking goroutine begins the event (at gopark, before it yields) and keeps
  * it in {@link #parked} until the waker ends it; it is committed only for a wait of at least
  * {@code gort.jfr.parkThreshold} (default 20 ms, JDK's jdk.ThreadPark default).
  */
@@ -99,6 +99,9 @@ final class TraceJfr {
     private static void update() {
         for (;;) {
             boolean any = anyRunning();
+            if (any) {
+                registerEvents();
+            }
             synchronized (TraceJfr.class) {
                 if (any != recording) {
                     parked.clear(); // events begun for an earlier recording
@@ -110,6 +113,24 @@ final class TraceJfr {
                 return;
             }
         }
+    }
+
+    private static volatile boolean registered;
+
+    /**
+     * Loads and registers the event classes when a recording starts, so JFR instruments them then,
+     * not inside the scheduler at the first park or hand-off (which would then take milliseconds).
+     */
+    private static void registerEvents() {
+        if (registered) {
+            return;
+        }
+        FlightRecorder.register(GoroutineParkEvent.class);
+        FlightRecorder.register(SyscallHandoffEvent.class);
+        FlightRecorder.register(PreemptionEvent.class);
+        FlightRecorder.register(ThreadStartEvent.class);
+        FlightRecorder.register(DeadlockEvent.class);
+        registered = true;
     }
 
     private static boolean anyRunning() {
