@@ -23,12 +23,13 @@ class OutOfLineTest {
     private static final int FREQ_INLINE_SIZE = 325;
 
     @Test
-    void carrierAndNioCallsAreTooLargeToInline() throws Exception {
+    void carrierNioCallsAndSyscallInvokeAreTooLargeToInline() throws Exception {
         List<String> checked = new ArrayList<>();
         checked.addAll(checkLarger(Proc.class, "carrier"));
         checked.addAll(checkLarger(NioCalls.class, "io"));
         checked.addAll(checkLarger(NioCalls.class, "make"));
-        assertTrue(checked.size() == 3, checked.toString());
+        checked.addAll(checkLarger(Syscall.class, "invoke"));
+        assertTrue(checked.size() == 4, checked.toString());
     }
 
     private static List<String> checkLarger(Class<?> c, String method) throws Exception {
