@@ -39,7 +39,8 @@ final class PlainThreads {
         Map<Thread, StackTraceElement[]> all = Thread.getAllStackTraces();
         for (Map.Entry<Thread, StackTraceElement[]> e : all.entrySet()) {
             Thread t = e.getKey();
-            if (t == mainWaiter || t instanceof M || t instanceof Sysmon || !t.isAlive()) {
+            if (t == mainWaiter || t instanceof M || t instanceof Sysmon || t instanceof SchedMXBean.Registrar
+                    || !t.isAlive()) {
                 continue;
             }
             ThreadGroup g = t.getThreadGroup();
