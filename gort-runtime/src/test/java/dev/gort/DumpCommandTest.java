@@ -30,11 +30,16 @@ class DumpCommandTest {
 
     /** Starts DumpProg and waits (bounded) for its "ready": its goroutines are parked by then. */
     private static Process startProg(String... jvmArgs) throws Exception {
+        return startProg(List.of(jvmArgs), List.of());
+    }
+
+    private static Process startProg(List<String> jvmArgs, List<String> args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(java(), "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED",
                 "--enable-native-access=ALL-UNNAMED"));
-        cmd.addAll(List.of(jvmArgs));
+        cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), DumpProg.class.getName()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("GOMAXPROCS");
         pb.environment().remove("GODEBUG");
         Process p = pb.start();
@@ -59,11 +64,27 @@ class DumpCommandTest {
 
     /** Closes the program's stdin; it must then finish normally. */
     private static void finish(Process p) throws Exception {
+        ChildJvm.Result r = end(p);
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("ok", r.stdout().strip(), r.toString());
+    }
+
+    /** Closes the program's stdin and waits (bounded) for it to exit. */
+    private static ChildJvm.Result end(Process p) throws Exception {
         p.getOutputStream().close();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "DumpProg ends when its stdin closes");
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "read failed: " + e;
+            }
+        });
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("DumpProg did not end after its stdin closed");
+        }
         String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), rest);
-        assertEquals("ok", rest.strip());
+        return new ChildJvm.Result(p.exitValue(), rest, err.get(60, TimeUnit.SECONDS));
     }
 
     private static ChildJvm.Result dump(String pid, String... jvmArgs) throws Exception {
@@ -122,6 +143,22 @@ class DumpCommandTest {
         } finally {
             finish(p);
         }
+    }
+
+    /** The JMX agent a dump starts leaves threads behind; a later deadlock is still reported. */
+    @Test
+    void deadlockIsStillReportedAfterADump() throws Exception {
+        Process p = startProg(List.of(), List.of("deadlock"));
+        ChildJvm.Result r;
+        try {
+            ChildJvm.Result d = dump(Long.toString(p.pid()));
+            assertEquals(0, d.exit(), d.toString());
+        } finally {
+            r = end(p);
+        }
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n\n"
+                + "goroutine 1 [chan receive]:\n"), r.toString());
     }
 
     @Test

@@ -10,7 +10,9 @@ import java.io.UncheckedIOException;
  * Something for {@code ./gort dump PID} to look at from outside: the main goroutine starts three
  * receivers on one channel, a sender nobody receives from, and a select; once the dump shows them
  * parked it prints "ready" and waits for its standard input to close (in {@code Go.syscall}, so the
- * runtime does not see a deadlock). Then it releases them all and prints "ok".
+ * runtime does not see a deadlock). Then it releases them all and prints "ok"; with the argument
+ * "deadlock" it receives from a channel nobody sends on instead, and the runtime must report the
+ * deadlock (the JMX agent's threads, started by the dump, must not count as possible wakers).
  */
 public final class DumpProg {
     public static void main(String[] args) {
@@ -36,6 +38,9 @@ public final class DumpProg {
                 });
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+            if (args.length > 0 && args[0].equals("deadlock")) {
+                Chan.<Integer>make().recv();
             }
             for (int i = 0; i < 3; i++) {
                 work.send(i);
