@@ -21,8 +21,7 @@ import java.util.Set;
  * </ul>
  * Not counted: Gort's own threads, the thread waiting in {@code Go.main}, and the JVM's own
  * threads (the {@code system} thread group and its innocuous threads: reference handler, cleaner,
- * signal dispatcher); threads of the JDK's own service groups under {@code system} (RMI's, for
- * the JMX agent) count only while inside a Gort call. The scan takes a stack snapshot of every thread, so it runs only when the
+ * signal dispatcher); RMI's threads (the JMX agent's) count only while inside a Gort call. The scan takes a stack snapshot of every thread, so it runs only when the
  * cheap rules have already found nothing that can run. Virtual threads are not seen (their
  * carriers are): a virtual thread that will send later, while unmounted, goes unnoticed.
  */
@@ -53,8 +52,8 @@ final class PlainThreads {
                     return true;
                 }
             }
-            if (isJdkServiceGroup(g, system)) {
-                continue; // e.g. RMI's idle connection threads: they act only when called, in Gort then
+            if (isRmiRuntime(g, system)) {
+                continue;
             }
             if (!t.isDaemon() && !t.getName().equals("DestroyJavaVM")) {
                 return true;
@@ -67,15 +66,13 @@ final class PlainThreads {
     }
 
     /**
-     * A thread group the JDK made for a service of its own under the system group, such as
-     * "RMI Runtime" (the JMX agent's connection threads, left behind by {@code ./gort dump}): not
-     * "main" or anything under it, where application threads live.
+     * RMI's own thread group ("RMI Runtime", under the system group): the JMX agent's connection
+     * threads, which {@code ./gort dump} leaves behind, idle in a timed wait for a minute. They
+     * act only when a remote call comes in, and then inside Gort if it concerns Gort. (Other JDK
+     * pools, such as the common ForkJoinPool, run application tasks and count as before.)
      */
-    private static boolean isJdkServiceGroup(ThreadGroup g, ThreadGroup system) {
-        while (g.getParent() != null && g.getParent() != system) {
-            g = g.getParent();
-        }
-        return g.getParent() == system && !g.getName().equals("main");
+    private static boolean isRmiRuntime(ThreadGroup g, ThreadGroup system) {
+        return g.getParent() == system && g.getName().equals("RMI Runtime");
     }
 
     static boolean isGort(String cls) {
