@@ -32,7 +32,7 @@ final class SchedMXBean implements dev.gort.SchedulerMXBean {
     /** The registration thread, so the deadlock scan can tell it apart from user threads. */
     static final class Registrar extends Thread {
         Registrar() {
-            super("gort-mxbean");
+            super("gort.mxbean-register"); // not "gort-...": tools count the runtime's threads (Ms, sysmon) by that prefix
             setDaemon(true);
         }
 
