@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gort.testprog.DumpProg;
+import dev.gort.testprog.MXBeanRegisterProg;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -159,6 +160,18 @@ class DumpCommandTest {
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n\n"
                 + "goroutine 1 [chan receive]:\n"), r.toString());
+    }
+
+    /** A platform MBean server that cannot be made: reported once on stderr, the runtime runs on. */
+    @Test
+    void aFailedRegistrationIsReportedOnceAndHarmless() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(120, MXBeanRegisterProg.class, java.util.Map.of(),
+                List.of("-Djavax.management.builder.initial=does.not.Exist"));
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("ok", r.stdout().strip(), r.toString());
+        assertEquals(List.of("gort: the dev.gort:type=Scheduler MXBean is not available: "
+                + "javax.management.JMRuntimeException: Failed to load MBeanServerBuilder class does.not.Exist: "
+                + "java.lang.ClassNotFoundException: does.not.Exist"), r.stderr().lines().toList(), r.toString());
     }
 
     @Test

@@ -15,11 +15,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@code Go.gomaxprocs(n)}, whose stop-the-world works from a plain thread (it blocks on worldsema).
  *
  * <p>Registration: {@link #start} (from schedinit) starts one daemon thread, a {@link Registrar},
- * which waits {@link #REGISTER_DELAY_NS} and then registers the bean in the platform MBean server.
+ * which waits {@link #REGISTER_DELAY_NS}, registers the bean in the platform MBean server and ends.
  * Why a thread and a delay: creating the platform server loads the JDK's management classes, about
  * 0.4 s of CPU on the 2-core test machine; on the start path it would triple a small program's
  * start-up, and a program that ends within the delay never pays it. Nothing it does can fail the
- * runtime: any failure (no {@code java.management} module, a name clash, a security manager) is
+ * runtime: any failure (no {@code java.management} module, a broken JMX configuration) is
  * reported once on stderr. The deadlock scan ignores the thread (PlainThreads), since it can never
  * ready a goroutine.
  */
@@ -29,7 +29,11 @@ final class SchedMXBean implements dev.gort.SchedulerMXBean {
 
     private SchedMXBean() {}
 
-    /** The registration thread, so the deadlock scan can tell it apart from user threads. */
+    /**
+     * The registration thread, so the deadlock scan can tell it apart from user threads. It holds
+     * every reference to java.management's classes: they are resolved only when it runs, inside
+     * its try, so a JVM without that module (a jlinked image, on the class path) still runs Gort.
+     */
     static final class Registrar extends Thread {
         Registrar() {
             super("gort.mxbean-register"); // not "gort-...": tools count the runtime's threads (Ms, sysmon) by that prefix
@@ -42,7 +46,15 @@ final class SchedMXBean implements dev.gort.SchedulerMXBean {
             for (long left; (left = deadline - System.nanoTime()) > 0; ) {
                 LockSupport.parkNanos(left);
             }
-            register();
+            try {
+                var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+                var name = new javax.management.ObjectName(OBJECT_NAME);
+                if (!server.isRegistered(name)) { // someone may have registered one in our name
+                    server.registerMBean(new SchedMXBean(), name);
+                }
+            } catch (Throwable t) {
+                report(t);
+            }
         }
     }
 
@@ -54,21 +66,6 @@ final class SchedMXBean implements dev.gort.SchedulerMXBean {
         try {
             new Registrar().start();
         } catch (Throwable t) { // e.g. OutOfMemoryError: unable to create native thread
-            report(t);
-        }
-    }
-
-    /** Registers the bean in the platform MBean server (once; a second call finds it there). */
-    static void register() {
-        try {
-            var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-            var name = new javax.management.ObjectName(OBJECT_NAME);
-            if (!server.isRegistered(name)) {
-                server.registerMBean(new SchedMXBean(), name);
-            }
-        } catch (javax.management.InstanceAlreadyExistsException e) {
-            // registered by a racing caller: fine
-        } catch (Throwable t) {
             report(t);
         }
     }
