@@ -50,6 +50,9 @@ class SchedulerMXBeanTest {
 
     @BeforeAll
     static void registered() throws Exception {
+        // The build turns registration off in test JVMs (see the root pom); this class tests it.
+        // Read when the runtime starts, which nothing in this JVM has done yet (a JVM per class).
+        System.setProperty("gort.mxbean", "true");
         Go.numGoroutine(); // starts the runtime, which registers the bean about a second later
         server = ManagementFactory.getPlatformMBeanServer();
         name = new ObjectName(SchedulerMXBean.OBJECT_NAME);

@@ -21,8 +21,9 @@ import java.util.Set;
  * </ul>
  * Not counted: Gort's own threads, the thread waiting in {@code Go.main}, and the JVM's own
  * threads (the {@code system} thread group and its innocuous threads: reference handler, cleaner,
- * signal dispatcher); RMI's threads (the JMX agent's) count only while inside a Gort call. The scan takes a stack snapshot of every thread, so it runs only when the
- * cheap rules have already found nothing that can run. Virtual threads are not seen (their
+ * signal dispatcher); RMI's threads (the JMX agent's) count only while inside a Gort call. The
+ * scan takes a stack snapshot of every thread, so it runs only when the cheap rules have already
+ * found nothing that can run. Virtual threads are not seen (their
  * carriers are): a virtual thread that will send later, while unmounted, goes unnoticed.
  */
 final class PlainThreads {
