@@ -145,7 +145,7 @@ final class Timers {
                 }
                 if (t.period > 0) {
                     // Go: skip the ticks we missed. when + period * (1 + delay/period). The timer
-                    // stays in the heap (re-sorted in place, as Go's updateHeap does): taking it
+                    // stays in the heap, re-sorted in place (so does Go's): taking it
                     // out and adding it back would show ts == null to a stop or reset between the
                     // two, which would then take it for fired and leave it ticking, or add it to
                     // a second heap.
