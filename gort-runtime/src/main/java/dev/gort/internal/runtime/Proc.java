@@ -139,6 +139,7 @@ public final class Proc {
         }
         started = true;
         Sysmon.startSysmon();
+        SchedMXBean.start();
     }
 
     // ---------------------------------------------------------------- getg
@@ -1198,6 +1199,7 @@ public final class Proc {
                 if (!idle.read(p2.id)) {
                     Object gp = pp.runqsteal(p2, stealTimersOrRunNextG);
                     if (gp != null) {
+                        pp.nsteal = pp.nsteal + 1; // we own pp: a plain increment, no contention
                         if (Trace.on) {
                             Trace.steal(mp, p2);
                         }
@@ -1883,9 +1885,11 @@ public final class Proc {
             sched.pendingCreated.addAndGet(pp.pendingCreated);
             sched.pendingStarted.addAndGet(pp.pendingStarted);
             sched.ngdelta.addAndGet(pp.ngdelta);
+            sched.nstealGone.addAndGet(pp.nsteal);
             pp.pendingCreated = 0;
             pp.pendingStarted = 0;
             pp.ngdelta = 0;
+            pp.nsteal = 0;
             sched.gFreeLock.lock();
             try {
                 for (int i = 0; i < pp.gFreeSize; i++) {
@@ -2262,9 +2266,11 @@ public final class Proc {
         sched.pendingCreated.addAndGet(pp.pendingCreated);
         sched.pendingStarted.addAndGet(pp.pendingStarted);
         sched.ngdelta.addAndGet(pp.ngdelta);
+        sched.nstealGone.addAndGet(pp.nsteal);
         pp.pendingCreated = 0;
         pp.pendingStarted = 0;
         pp.ngdelta = 0;
+        pp.nsteal = 0;
         pp.m = null;
         pp.link = null;
         pp.status = _Pdead;
