@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.gort.testprog.HogProg;
 import java.lang.invoke.MethodHandle;
@@ -92,6 +93,21 @@ class SysmonTest {
      */
     @Test
     void hogWithCheckpointsYieldsItsSlice() {
+        // On a loaded machine the hog's thread may not get the CPU within sysmon's 2 ms grace
+        // after the request, and then the P is (legitimately) handed off instead: the yield must
+        // show in one of a few rounds.
+        String last = "";
+        for (int round = 0; round < 5; round++) {
+            last = hogRound();
+            if (last.isEmpty()) {
+                return;
+            }
+        }
+        fail(last);
+    }
+
+    /** One round of hogWithCheckpointsYieldsItsSlice: "" when it held, else what went wrong. */
+    private static String hogRound() {
         AtomicLong latency = new AtomicLong(-1);
         AtomicReference<Thread> hogThread = new AtomicReference<>();
         AtomicReference<Thread> otherThread = new AtomicReference<>();
@@ -127,10 +143,13 @@ class SysmonTest {
         });
         long ms = TimeUnit.NANOSECONDS.toMillis(latency.get());
         System.out.println("hog with Go.checkpoint(): the other goroutine ran after " + ms + " ms (target ~20 ms)");
-        assertTrue(latency.get() >= 0, "the other goroutine ran");
-        assertTrue(ms < 200, "it ran within 200 ms: " + ms + " ms");
-        assertSame(hogThread.get(), otherThread.get(),
-                "the hog yielded at its checkpoint, so the other ran on the same thread (not by a hand-off)");
+        if (latency.get() < 0 || ms >= 200) {
+            return "the other goroutine ran within 200 ms: " + ms + " ms";
+        }
+        if (hogThread.get() != otherThread.get()) {
+            return "the hog yielded at its checkpoint, so the other ran on the same thread (not by a hand-off)";
+        }
+        return "";
     }
 
     /**
