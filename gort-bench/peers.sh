@@ -6,8 +6,10 @@
 # Kotlin peers of the "select" benchmark, which the anchors lack). Then runs every selected
 # benchmark for every implementation, each in its own process, interleaved (bench by bench, the
 # implementations one after the other, the order rotating by pass), REPEATS passes, and prints a
-# markdown table (median over passes; Gort / peer ratios), also written to
-# gort-bench/target/peers-<stamp>.md. Raw output: gort-bench/target/peers-<stamp>/.
+# markdown table (median over passes; Gort / peer ratios, and which way is better per row), also
+# written to gort-bench/target/peers-<stamp>.md, with an SVG bar chart of the ratios in
+# gort-bench/target/peers-<stamp>.svg (both by dev.gort.bench.report.BenchReport). Raw output:
+# gort-bench/target/peers-<stamp>/. `./gort bench` runs this script (see the launcher).
 #
 #   gort-bench/peers.sh                          # all benchmarks, 1 pass
 #   REPEATS=3 gort-bench/peers.sh                # 3 passes, cells show median (min-max)
@@ -18,6 +20,16 @@
 #                                                # virtual threads, under wrk (needs wrk)
 #   IMPLS="gort go" gort-bench/peers.sh          # a subset of implementations
 #   ONLY=hog IMPLS=gort GORT_AGENT=1 gort-bench/peers.sh   # Gort with its Java agent
+#   QUICK=1 gort-bench/peers.sh                  # `./gort bench --quick`: under 2 minutes on 2 cores
+#
+# QUICK=1 changes only defaults (anything set explicitly wins): implementations gort, go, vt (no
+# Kotlin: its build alone takes about 35 s); one pass; the plan pingpong, threadring, mpmc, select,
+# syscallmix, timers, echo, netmem, http and hog, each at one processor count (hog at 1, the rest
+# at 2), leaving out skynet, spawn and mem (fixed sizes of 1M tasks in the peers' programs: about
+# 50 s each for the three implementations); smaller sizes (PINGPONG_N 200k, THREADRING_HOPS 1M,
+# MPMC_N 2M, SELECT_N 200k, COMPUTE_K 100M, TIMERS_N 20k, ECHO_RT 2000 after 500, NETMEM_N 2000
+# after 4000, wrk -d 2s after 1 s); PROC_TIMEOUT 60. BENCH_COMMAND: the command line to print in
+# the table and chart instead of this script's (the launcher passes "./gort bench ...").
 #
 # hog is judged from outside, as in the anchors' run.sh: the process spins forever; the script
 # watches its stdout for "goroutine ran" until HOG_WAIT_MS (2000) after "HOG start" (20 s start-up
@@ -45,12 +57,25 @@ for v in ONLY REPEATS IMPLS PROC_TIMEOUT PINGPONG_N THREADRING_HOPS MPMC_N COMPU
   GORT_AGENT GORT_JVM_ARGS HOG_WAIT_MS; do
   [[ -n ${!v:-} ]] && CMDLINE+="$v=\"${!v}\" "
 done
-CMDLINE+="gort-bench/peers.sh"
+if [[ -n ${BENCH_COMMAND:-} ]]; then
+  CMDLINE+=$BENCH_COMMAND
+else
+  [[ ${QUICK:-} == 1 ]] && CMDLINE+="QUICK=1 "
+  CMDLINE+="gort-bench/peers.sh"
+fi
+# quick mode: smaller defaults (see the header); what the caller set explicitly stays
+if [[ ${QUICK:-} == 1 ]]; then
+  : "${IMPLS:=gort go vt}" "${PROC_TIMEOUT:=60}"
+  : "${PINGPONG_N:=200000}" "${THREADRING_HOPS:=1000000}" "${MPMC_N:=2000000}" "${SELECT_N:=200000}"
+  : "${COMPUTE_K:=100000000}" "${TIMERS_N:=20000}" "${ECHO_RT:=2000}" "${ECHO_WARM_RT:=500}"
+  : "${NETMEM_N:=2000}" "${NETMEM_WARM:=4000}" "${HTTP_DURATION:=2}" "${HTTP_WARM:=1}"
+fi
 REPEATS=${REPEATS:-1}
 PROC_TIMEOUT=${PROC_TIMEOUT:-300}
 HOG_WAIT_MS=${HOG_WAIT_MS:-2000}
 IMPLS_ALL=(gort go vt kotlin)
 read -r -a IMPLS <<<"${IMPLS:-${IMPLS_ALL[*]}}"
+wants() { [[ " ${IMPLS[*]} " == *" $1 "* ]]; } # is implementation $1 asked for?
 
 # --- JDK 25 and Maven (the default java on this machine is 17) -----------------
 java_major() { "$1" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -1; }
@@ -69,6 +94,7 @@ command -v mvn >/dev/null 2>&1 || { echo "peers.sh: needs Apache Maven 3.8+ on P
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="$ROOT/gort-bench/target/peers-$STAMP"
 TABLE="$ROOT/gort-bench/target/peers-$STAMP.md"
+CHART="$ROOT/gort-bench/target/peers-$STAMP.svg"
 mkdir -p "$OUT/logs"
 RES="$OUT/results.txt"
 : >"$RES"
@@ -144,7 +170,9 @@ mkdir -p "$WORK/anchors"
 chmod -R u+w "$WORK/anchors"
 A="$WORK/anchors"
 
-if command -v go >/dev/null 2>&1; then
+if ! wants go; then
+  :
+elif command -v go >/dev/null 2>&1; then
   log "building go peers ($(go version))"
   if (cd "$A/go" && go build -o gobench .) >"$OUT/logs/build-go.log" 2>&1; then
     HAVE[go]=1
@@ -159,25 +187,29 @@ else
   log "go is not installed: skipping the go peer (apt-get install golang-go)"
 fi
 
-log "building vt peer (maven)"
-if (cd "$A/vt" && mvn -q -B -ntp package) >"$OUT/logs/build-vt.log" 2>&1; then
-  HAVE[vt]=1
-else
-  log "vt build failed (see $OUT/logs/build-vt.log): skipping the vt peer"
+if wants vt; then
+  log "building vt peer (maven)"
+  if (cd "$A/vt" && mvn -q -B -ntp package) >"$OUT/logs/build-vt.log" 2>&1; then
+    HAVE[vt]=1
+  else
+    log "vt build failed (see $OUT/logs/build-vt.log): skipping the vt peer"
+  fi
 fi
 
-log "building kotlin peer (maven, kotlin-maven-plugin), with this directory's select peer"
-mkdir -p "$A/kotlin/src/main/kotlin/gortpeers"
-cp "$HERE/peers/kotlin-select/KtSelect.kt" "$A/kotlin/src/main/kotlin/gortpeers/"
-if (cd "$A/kotlin" && mvn -q -B -ntp package) >"$OUT/logs/build-kotlin.log" 2>&1; then
-  HAVE[kotlin]=1 HAVE[kotlin_select]=1
-else
-  log "the kotlin build with the select peer failed; retrying without it (select for kotlin reads -)"
-  rm -rf "$A/kotlin/src/main/kotlin/gortpeers"
-  if (cd "$A/kotlin" && mvn -q -B -ntp package) >>"$OUT/logs/build-kotlin.log" 2>&1; then
-    HAVE[kotlin]=1
+if wants kotlin; then
+  log "building kotlin peer (maven, kotlin-maven-plugin), with this directory's select peer"
+  mkdir -p "$A/kotlin/src/main/kotlin/gortpeers"
+  cp "$HERE/peers/kotlin-select/KtSelect.kt" "$A/kotlin/src/main/kotlin/gortpeers/"
+  if (cd "$A/kotlin" && mvn -q -B -ntp package) >"$OUT/logs/build-kotlin.log" 2>&1; then
+    HAVE[kotlin]=1 HAVE[kotlin_select]=1
   else
-    log "kotlin build failed (see $OUT/logs/build-kotlin.log): skipping the kotlin peer"
+    log "the kotlin build with the select peer failed; retrying without it (select for kotlin reads -)"
+    rm -rf "$A/kotlin/src/main/kotlin/gortpeers"
+    if (cd "$A/kotlin" && mvn -q -B -ntp package) >>"$OUT/logs/build-kotlin.log" 2>&1; then
+      HAVE[kotlin]=1
+    else
+      log "kotlin build failed (see $OUT/logs/build-kotlin.log): skipping the kotlin peer"
+    fi
   fi
 fi
 
@@ -195,7 +227,7 @@ fi
   echo "machine: $(nproc) cpus, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
   command -v wrk >/dev/null 2>&1 && echo "wrk: $(wrk -v 2>&1 | head -1 | sed 's/ Copyright.*//')"
   echo "sizes: PINGPONG_N=$PINGPONG_N THREADRING_HOPS=$THREADRING_HOPS MPMC_N=$MPMC_N COMPUTE_K=$COMPUTE_K TIMERS_N=$TIMERS_N SELECT_N=$SELECT_N HOG_WAIT_MS=$HOG_WAIT_MS"
-  echo "net sizes: ECHO_CONNS=$ECHO_CONNS ECHO_RT=$ECHO_RT ECHO_WARM_RT=$ECHO_WARM_RT NETMEM_N=$NETMEM_N NETMEM_WARM=$NETMEM_WARM HTTP: wrk -c $HTTP_CONNS -t $HTTP_THREADS -d ${HTTP_DURATION}s after a ${HTTP_WARM}s warm-up run"
+  echo "net sizes: ECHO_CONNS=$ECHO_CONNS ECHO_RT=$ECHO_RT ECHO_WARM_RT=$ECHO_WARM_RT NETMEM_N=$NETMEM_N NETMEM_WARM=$NETMEM_WARM HTTP_CONNS=$HTTP_CONNS HTTP_THREADS=$HTTP_THREADS HTTP_DURATION=$HTTP_DURATION HTTP_WARM=$HTTP_WARM (wrk -c $HTTP_CONNS -t $HTTP_THREADS -d ${HTTP_DURATION}s after a ${HTTP_WARM}s warm-up run)"
 } >"$OUT/versions.txt"
 sed 's/^/  /' "$OUT/versions.txt" >&2
 
@@ -428,6 +460,10 @@ http_one() { # rep impl n
 # --- the plan --------------------------------------------------------------------
 PLAN=("skynet 2" "spawn 2" "pingpong 1" "pingpong 2" "threadring 1" "threadring 2"
   "mpmc 2" "select 2" "syscallmix 2" "timers 2" "mem 2" "echo 2" "netmem 2" "http 2" "hog 1")
+if [[ ${QUICK:-} == 1 ]]; then # see the header: no skynet, spawn, mem; one processor count each
+  PLAN=("pingpong 2" "threadring 2" "mpmc 2" "select 2" "syscallmix 2" "timers 2" "echo 2" "netmem 2"
+    "http 2" "hog 1")
+fi
 for b in ${ONLY:-}; do
   case " skynet spawn pingpong threadring mpmc select syscallmix timers mem echo netmem http hog " in
     *" $b "*) ;;
@@ -455,113 +491,24 @@ for rep in $(seq 1 "$REPEATS"); do
 done
 log "total wall $(($(date +%s) - T_START)) s"
 
-# --- the table -------------------------------------------------------------------
-python3 - "$OUT" "$STAMP" "$CMDLINE" "$(($(date +%s) - T_START))" >"$TABLE" <<'PY'
-import os, re, statistics, sys
-from collections import defaultdict
-
-out, stamp, cmdline, wall = sys.argv[1:5]
-ORDER = [
-    ("skynet", "2", "ms per full 1M-leaf run"),
-    ("spawn", "2", "ns per task (1M tasks)"),
-    ("pingpong", "1", "ns per round trip (unbuffered, 1M)"),
-    ("pingpong", "2", "ns per round trip (unbuffered, 1M)"),
-    ("threadring", "1", "ns per hop (503 tasks, 10M hops)"),
-    ("threadring", "2", "ns per hop (503 tasks, 10M hops)"),
-    ("mpmc", "2", "ns per message (cap 1024, 4P/4C, 10M)"),
-    ("select", "2", "ns per 2-case select (2 unbuffered feeders, 1M selects; not an anchor)"),
-    ("syscallmix", "2", "compute time with 64 blockers in 1 ms usleep/nanosleep / without; 1.0 = no harm"),
-    ("syscallmix_blockcalls", "2", "blocking calls/s completed while computing (ideal ~60k); HIGHER is better"),
-    ("syscallmix_cpu", "2", "CPU cores busy during the mixed phase (of 2); higher means less idle"),
-    ("timers_wall", "2", "ms wall, 100k tasks x 5 sleeps of 1..100 ms"),
-    ("timers_p50late", "2", "ms p50 wake-up lateness"),
-    ("timers_p99late", "2", "ms p99 wake-up lateness"),
-    ("mem_heap", "2", "heap bytes per parked task after GC, 1M parked in recv (Go: HeapInuse+StackInuse)"),
-    ("mem_rss", "2", "RSS bytes per parked task (1M)"),
-    ("echo", "2", "round trips/s, 64 conns x 20k round trips of 64 B, loopback, a goroutine per connection; HIGHER is better"),
-    ("netmem_socket", "2", "heap bytes per accepted idle connection held without a reader (Gort's Conn and poll descriptor; vt column: a java.net Socket)"),
-    ("netmem_parked", "2", "heap bytes per connection beyond that: a goroutine (vt column: a virtual thread) parked in read, 64 B buffer, 10k connections"),
-    ("netmem_rss", "2", "RSS bytes per idle connection with its parked reader (10k)"),
-    ("http", "2", "requests/s, wrk -c 64 -t 2 -d 5s on GET /; gort = the example server, vt column = the JDK's HttpServer on virtual threads; HIGHER is better"),
-    ("http_p99", "2", "ms, wrk's p99 latency in that run"),
-    ("http_cpu", "2", "server CPU us per request in that run (wrk shares the 2 cores)"),
-    ("hog", "1", "1 = the spawned task ran within 2 s while main spins without calls; HIGHER is better"),
-    ("hog_latency", "1", "ms from HOG start until the spawned task ran (only when it ran)"),
-]
-IMPLS = ["gort", "go", "vt", "kotlin"]
-LINE = re.compile(r"rep=(\d+) RESULT bench=(\S+) impl=(\S+) procs=(\d+) value=(\S+) unit=(\S+)")
-vals, units, fails = defaultdict(list), {}, []
-with open(os.path.join(out, "results.txt")) as f:
-    for line in f:
-        line = line.strip()
-        m = LINE.match(line)
-        if m:
-            rep, bench, impl, procs, value, unit = m.groups()
-            vals[(bench, procs, impl)].append(float(value))
-            units[bench] = unit
-        elif " FAIL " in line:
-            fails.append(line)
-reps = max((len(v) for v in vals.values()), default=0)
-
-def fmt(v):
-    a = abs(v)
-    if v == int(v) and a < 1000: return str(int(v))
-    if a >= 1000: return f"{v:,.0f}"
-    if a >= 100: return f"{v:.0f}"
-    if a >= 10: return f"{v:.1f}"
-    return f"{v:.2f}"
-
-def med(k):
-    v = vals.get(k)
-    return statistics.median(v) if v else None
-
-print(f"Generated by `{cmdline}` from `gort-bench/target/peers-{stamp}/` ({reps} pass(es); every benchmark x "
-      f"implementation ran in its own process per pass; wall {int(wall) // 60} min {int(wall) % 60} s).\n")
-print("Cell = median over passes of each process's value" + (", then (min-max over passes)" if reps > 1 else "")
-      + ". Within a process, the value is the median of the later (warmed-up) iterations, as in the anchors. "
-      "Lower is better except for syscallmix_blockcalls, syscallmix_cpu, echo, http and hog, where higher is better; "
-      "elsewhere a ratio below 1 means Gort is faster / smaller.\n")
-print("| bench | N | unit | gort | go | vt (JDK 25) | kotlin | gort/go | gort/vt | gort/kotlin | what |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
-for bench, procs, what in ORDER:
-    base = bench.split("_")[0]  # timers_wall -> timers: the process that failed
-    if not any((bench, procs, i) in vals for i in IMPLS) and not any(f" bench={base} " in x and f" procs={procs} " in x for x in fails):
-        continue
-    cells = []
-    for impl in IMPLS:
-        v = vals.get((bench, procs, impl))
-        if not v:
-            failed = any(f" bench={base} " in x and f" impl={impl} " in x and f" procs={procs} " in x for x in fails)
-            cells.append("FAIL" if failed else "-")
-            continue
-        c = fmt(statistics.median(v))
-        if len(v) > 1: c += f" ({fmt(min(v))}-{fmt(max(v))})"
-        if len(v) < reps: c += f" [n={len(v)}]"
-        cells.append(f"**{c}**" if impl == "gort" else c)
-    g = med((bench, procs, "gort"))
-    ratios = []
-    for impl in IMPLS[1:]:
-        p = med((bench, procs, impl))
-        ratios.append(f"{g / p:.2f}" if g is not None and p else "-")
-    print(f"| {bench} | {procs} | {units.get(bench, '')} | " + " | ".join(cells) + " | " + " | ".join(ratios) + f" | {what} |")
-print()
-if fails:
-    print("Failures:\n")
-    for x in fails: print(f"- `{x}`")
-    print()
-loads = []
-lp = os.path.join(out, "load.txt")
-if os.path.exists(lp):
-    with open(lp) as f:
-        for line in f:
-            loads += [float(x.split("=")[1]) for x in line.split() if x.startswith("load_")]
-if loads:
-    print(f"1-minute load average at the start and end of each process: median {statistics.median(loads):.2f}, "
-          f"range {min(loads):.2f}-{max(loads):.2f} (this run's own process adds about 1-2 on 2 cores; "
-          f"more means other jobs shared the machine).\n")
-print("Versions and machine:\n")
-with open(os.path.join(out, "versions.txt")) as f:
-    for line in f: print(f"- {line.strip()}")
-PY
-cat "$TABLE"
-log "table: ${TABLE#"$ROOT/"}; raw output: ${OUT#"$ROOT/"}/"
+# --- the table and the chart -----------------------------------------------------
+# dev.gort.bench.report.BenchReport (tested by BenchReportTest): from the jar this run built, or,
+# if that build failed, straight from its sources (the JDK's source launcher), so the peers' figures
+# still get their table.
+WALL=$(($(date +%s) - T_START))
+REPORT_ARGS=(--dir "${OUT#"$ROOT/"}" --md "$TABLE" --svg "$CHART" --command "$CMDLINE" --stamp "$STAMP"
+  --wall "$WALL" --impls "${IMPLS[*]}")
+if [[ -n ${HAVE[gort]:-} ]]; then
+  REPORT=("$JAVA" -cp "$WORK/gort-bench.jar" dev.gort.bench.report.BenchReport)
+else
+  REPORT=("$JAVA" "$HERE/src/main/java/dev/gort/bench/report/BenchReport.java")
+fi
+if ! (cd "$ROOT" && "${REPORT[@]}" "${REPORT_ARGS[@]}"); then
+  log "writing the table and chart failed (${REPORT[*]} ${REPORT_ARGS[*]}); raw output: ${OUT#"$ROOT/"}/"
+  exit 1
+fi
+log "table: ${TABLE#"$ROOT/"}; chart: ${CHART#"$ROOT/"}; raw output: ${OUT#"$ROOT/"}/"
+if [[ -z ${HAVE[gort]:-} ]]; then
+  log "gort did not build (see ${OUT#"$ROOT/"}/logs/build-gort.log): the table has no gort figures"
+  exit 1
+fi
