@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # gort-bench/peers.sh -- Gort side by side with the peers of ../shared/anchors, in one run.
 #
-# Builds Gort's bench jar (dev.gort.bench.anchors.GortAnchors) and, in a temporary copy of the
-# anchors, the Go, JDK virtual-thread and Kotlin-coroutine peers (plus this directory's Go and
+# Builds Gort's bench jar (dev.gort.bench.anchors.GortAnchors) and, in a copy of the anchors kept
+# in gort-bench/target/peers-build/ (rebuilt only when a source or toolchain changes), the Go, JDK virtual-thread and Kotlin-coroutine peers (plus this directory's Go and
 # Kotlin peers of the "select" benchmark, which the anchors lack). Then runs every selected
 # benchmark for every implementation, each in its own process, interleaved (bench by bench, the
 # implementations one after the other, the order rotating by pass), REPEATS passes, and prints a
@@ -24,19 +24,21 @@
 #
 # QUICK=1 changes only defaults (anything set explicitly wins): implementations gort, go, vt (no
 # Kotlin: its build alone takes about 35 s); one pass; the plan pingpong, threadring, mpmc, select,
-# syscallmix, timers, echo, netmem, http and hog, each at one processor count (hog at 1, the rest
-# at 2), leaving out skynet, spawn and mem (fixed sizes of 1M tasks in the peers' programs: about
-# 50 s each for the three implementations); smaller sizes (PINGPONG_N 200k, THREADRING_HOPS 1M,
-# MPMC_N 2M, SELECT_N 200k, COMPUTE_K 100M, TIMERS_N 20k, ECHO_RT 2000 after 500, NETMEM_N 2000
-# after 4000, wrk -d 2s after 1 s); PROC_TIMEOUT 60. BENCH_COMMAND: the command line to print in
-# the table and chart instead of this script's (the launcher passes "./gort bench ...").
+# syscallmix, timers, echo, http and hog, each at one processor count (hog at 1, the rest at 2),
+# leaving out skynet, spawn and mem (the peers' programs fix them at 1M tasks: 20-50 s per
+# benchmark for the three implementations) and netmem (its per-connection figure needs the full
+# warm-up: with less, the parked readers' frames are still interpreted and read ~3x larger);
+# smaller sizes (PINGPONG_N 200k, THREADRING_HOPS 1M, MPMC_N 2M, SELECT_N 100k, COMPUTE_K 60M,
+# TIMERS_N 10k, ECHO_RT 500 after 200, wrk -d 2s after 1 s); PROC_TIMEOUT 60. BENCH_COMMAND:
+# the command line to print in the table and chart instead of this script's (the launcher passes
+# "./gort bench ...").
 #
 # hog is judged from outside, as in the anchors' run.sh: the process spins forever; the script
 # watches its stdout for "goroutine ran" until HOG_WAIT_MS (2000) after "HOG start" (20 s start-up
 # allowance), then kills exactly that PID (TERM, then KILL).
 #
 # Other knobs: PROC_TIMEOUT (seconds per process, default 300; a JVM that overruns gets a jstack
-# before it is killed), KEEP_WORK=1 (keep the temporary build directory), ANCHORS (default
+# before it is killed), KEEP_WORK=1 (keep the temporary directory with the copied gort jars), ANCHORS (default
 # <repo>/../shared/anchors), JAVA_HOME (default: the Temurin 25 under /usr/lib/jvm), the anchors'
 # size variables PINGPONG_N, THREADRING_HOPS, MPMC_N, COMPUTE_K, TIMERS_N, plus SELECT_N (defaults:
 # the anchors' sizes, 1,000,000 selects), ECHO_CONNS, ECHO_RT, ECHO_WARM_RT (the anchors' echo:
@@ -66,9 +68,9 @@ fi
 # quick mode: smaller defaults (see the header); what the caller set explicitly stays
 if [[ ${QUICK:-} == 1 ]]; then
   : "${IMPLS:=gort go vt}" "${PROC_TIMEOUT:=60}"
-  : "${PINGPONG_N:=200000}" "${THREADRING_HOPS:=1000000}" "${MPMC_N:=2000000}" "${SELECT_N:=200000}"
-  : "${COMPUTE_K:=100000000}" "${TIMERS_N:=20000}" "${ECHO_RT:=2000}" "${ECHO_WARM_RT:=500}"
-  : "${NETMEM_N:=2000}" "${NETMEM_WARM:=4000}" "${HTTP_DURATION:=2}" "${HTTP_WARM:=1}"
+  : "${PINGPONG_N:=200000}" "${THREADRING_HOPS:=1000000}" "${MPMC_N:=2000000}" "${SELECT_N:=100000}"
+  : "${COMPUTE_K:=60000000}" "${TIMERS_N:=10000}" "${ECHO_RT:=500}" "${ECHO_WARM_RT:=200}"
+  : "${HTTP_DURATION:=2}" "${HTTP_WARM:=1}"
 fi
 REPEATS=${REPEATS:-1}
 PROC_TIMEOUT=${PROC_TIMEOUT:-300}
@@ -127,14 +129,15 @@ declare -A HAVE=()
 
 # Gort: the same build and the same lock as `./gort bench`, then a private copy of the jar, so a
 # rebuild by someone else during the run cannot change what is measured.
-log "building gort (mvn -B -ntp -q -pl :gort-bench -am package -DskipTests)"
+# maven.test.skip: not even compiling the tests (a measuring run has no use for them).
+log "building gort (mvn -B -ntp -q -pl :gort-bench -am package -Dmaven.test.skip=true)"
 (
   cd "$ROOT" || exit 1
   if command -v flock >/dev/null 2>&1; then
     exec 9>>"${TMPDIR:-/tmp}/gort-$(id -u)-$(printf '%s' "$ROOT" | cksum | cut -d ' ' -f 1).lock"
     flock 9
   fi
-  mvn -B -ntp -q -pl :gort-bench -am package -DskipTests &&
+  mvn -B -ntp -q -pl :gort-bench -am package -Dmaven.test.skip=true &&
     cp gort-bench/target/benchmarks.jar "$WORK/gort-bench.jar" &&
     for j in gort-runtime/target/gort-*.jar; do # the library's own jar: the agent, for GORT_AGENT=1
       case $j in *-sources.jar | *-javadoc.jar | *-tests.jar) ;; *) cp "$j" "$WORK/gort.jar" ;; esac
@@ -163,55 +166,88 @@ fi
 GORT_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 GORT_DIRTY=$(git -C "$ROOT" status --porcelain -- gort-runtime 2>/dev/null | wc -l)
 
-# The anchors are read-only: build the peers in a copy.
+# The anchors are read-only: the peers are built in a copy, which is kept between runs in
+# gort-bench/target/peers-build/<key>/, key = a hash of the anchors' sources, this directory's peer
+# sources and the go, java and mvn versions. A peer that built there once (marker file ok-<peer>)
+# is not built again; a failed build is retried next run. Runs take turns there (flock on .lock).
 [[ -d $ANCHORS ]] || { echo "peers.sh: no anchors at $ANCHORS" >&2; exit 1; }
-mkdir -p "$WORK/anchors"
-(cd "$ANCHORS" && tar cf - --exclude=./results --exclude=target --exclude=gobench .) | (cd "$WORK/anchors" && tar xf -)
-chmod -R u+w "$WORK/anchors"
-A="$WORK/anchors"
+hash_tree() { # the sha1 of every source file under $1, by path
+  (cd "$1" && find . \( -name results -o -name target -o -name gobench \) -prune -o -type f -print |
+    LC_ALL=C sort | xargs -d '\n' -r sha1sum)
+}
+PEERS_KEY=$({ hash_tree "$ANCHORS"; hash_tree "$HERE/peers"; go version 2>/dev/null; "$JAVA" -version 2>&1
+  mvn -v 2>/dev/null | head -1; } | sha1sum | cut -c1-16)
+PB="$ROOT/gort-bench/target/peers-build/$PEERS_KEY"
+mkdir -p "$PB"
+if command -v flock >/dev/null 2>&1 && { exec 8>>"$PB/.lock"; } 2>/dev/null; then flock 8; fi
+if [[ ! -f $PB/ok-copy ]]; then
+  rm -rf "$PB/anchors" && mkdir -p "$PB/anchors" &&
+    (cd "$ANCHORS" && tar cf - --exclude=./results --exclude=target --exclude=gobench .) | (cd "$PB/anchors" && tar xf -) &&
+    chmod -R u+w "$PB/anchors" && touch "$PB/ok-copy"
+fi
+A="$PB/anchors"
+cached() { # peer: was it built in this copy before?
+  [[ -f $PB/ok-$1 ]] || return 1
+  HAVE[$1]=1
+}
+built() { HAVE[$1]=1; touch "$PB/ok-$1"; }
 
 if ! wants go; then
   :
-elif command -v go >/dev/null 2>&1; then
+elif ! command -v go >/dev/null 2>&1; then
+  log "go is not installed: skipping the go peer (apt-get install golang-go)"
+elif cached go; then
+  cached go_select || true
+  log "go peers: built before in ${PB#"$ROOT/"} ($(go version))"
+else
   log "building go peers ($(go version))"
   if (cd "$A/go" && go build -o gobench .) >"$OUT/logs/build-go.log" 2>&1; then
-    HAVE[go]=1
-    mkdir -p "$WORK/goselect"
-    cp "$HERE/peers/go-select/main.go" "$WORK/goselect/"
-    (cd "$WORK/goselect" && go build -o goselect main.go) >>"$OUT/logs/build-go.log" 2>&1 && HAVE[go_select]=1 ||
+    built go
+    mkdir -p "$PB/goselect"
+    cp "$HERE/peers/go-select/main.go" "$PB/goselect/"
+    (cd "$PB/goselect" && go build -o goselect main.go) >>"$OUT/logs/build-go.log" 2>&1 && built go_select ||
       log "the Go select peer did not build (see $OUT/logs/build-go.log): select for go reads -"
   else
     log "go build failed (see $OUT/logs/build-go.log): skipping the go peer"
   fi
-else
-  log "go is not installed: skipping the go peer (apt-get install golang-go)"
 fi
 
-if wants vt; then
+if ! wants vt; then
+  :
+elif cached vt; then
+  log "vt peer: built before in ${PB#"$ROOT/"}"
+else
   log "building vt peer (maven)"
   if (cd "$A/vt" && mvn -q -B -ntp package) >"$OUT/logs/build-vt.log" 2>&1; then
-    HAVE[vt]=1
+    built vt
   else
     log "vt build failed (see $OUT/logs/build-vt.log): skipping the vt peer"
   fi
 fi
 
-if wants kotlin; then
+if ! wants kotlin; then
+  :
+elif cached kotlin; then
+  cached kotlin_select || true
+  log "kotlin peer: built before in ${PB#"$ROOT/"}"
+else
   log "building kotlin peer (maven, kotlin-maven-plugin), with this directory's select peer"
   mkdir -p "$A/kotlin/src/main/kotlin/gortpeers"
   cp "$HERE/peers/kotlin-select/KtSelect.kt" "$A/kotlin/src/main/kotlin/gortpeers/"
   if (cd "$A/kotlin" && mvn -q -B -ntp package) >"$OUT/logs/build-kotlin.log" 2>&1; then
-    HAVE[kotlin]=1 HAVE[kotlin_select]=1
+    built kotlin
+    built kotlin_select
   else
     log "the kotlin build with the select peer failed; retrying without it (select for kotlin reads -)"
     rm -rf "$A/kotlin/src/main/kotlin/gortpeers"
     if (cd "$A/kotlin" && mvn -q -B -ntp package) >>"$OUT/logs/build-kotlin.log" 2>&1; then
-      HAVE[kotlin]=1
+      built kotlin
     else
       log "kotlin build failed (see $OUT/logs/build-kotlin.log): skipping the kotlin peer"
     fi
   fi
 fi
+exec 8>&- # the peers are built: other runs may use the copy
 
 {
   echo "gort: commit $GORT_COMMIT$( ((GORT_DIRTY)) && echo " plus $GORT_DIRTY uncommitted files in gort-runtime")"
@@ -244,7 +280,7 @@ cmd_for() { # impl bench n -> sets CMD; fails if that impl cannot run that bench
   case $impl:$bench in
     gort:*) CMD=("$JAVA" "${GORT_FLAGS[@]}" "-Dgort.gomaxprocs=$n" -cp "$WORK/gort-bench.jar"
                  dev.gort.bench.anchors.GortAnchors "$bench" "$n") ;;
-    go:select) [[ -n ${HAVE[go_select]:-} ]] || return 1; CMD=("$WORK/goselect/goselect" select "$n") ;;
+    go:select) [[ -n ${HAVE[go_select]:-} ]] || return 1; CMD=("$PB/goselect/goselect" select "$n") ;;
     go:netmem | kotlin:netmem) return 1 ;; # no peer program (vt: the JDK's, below)
     vt:netmem) [[ -n ${HAVE[gort]:-} ]] || return 1
                CMD=("$JAVA" "${JVM_COMMON[@]}" "-Djdk.virtualThreadScheduler.parallelism=$n"
@@ -321,6 +357,7 @@ hog_one() { # rep impl
   echo "${CMD[*]}" >"$f.cmd"
   local load0
   read -r load0 _ </proc/loadavg
+  : >"$f.out" # before the poll below reads it (the background job opens it only when it starts)
   "${CMD[@]}" >"$f.out" 2>"$f.err" &
   local pid=$!
   local start="" ran="" now deadline
@@ -461,8 +498,7 @@ http_one() { # rep impl n
 PLAN=("skynet 2" "spawn 2" "pingpong 1" "pingpong 2" "threadring 1" "threadring 2"
   "mpmc 2" "select 2" "syscallmix 2" "timers 2" "mem 2" "echo 2" "netmem 2" "http 2" "hog 1")
 if [[ ${QUICK:-} == 1 ]]; then # see the header: no skynet, spawn, mem; one processor count each
-  PLAN=("pingpong 2" "threadring 2" "mpmc 2" "select 2" "syscallmix 2" "timers 2" "echo 2" "netmem 2"
-    "http 2" "hog 1")
+  PLAN=("pingpong 2" "threadring 2" "mpmc 2" "select 2" "syscallmix 2" "timers 2" "echo 2" "http 2" "hog 1")
 fi
 for b in ${ONLY:-}; do
   case " skynet spawn pingpong threadring mpmc select syscallmix timers mem echo netmem http hog " in

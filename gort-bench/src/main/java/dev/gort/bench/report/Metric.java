@@ -69,13 +69,16 @@ record Metric(String bench, int procs, Better better, String what) {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Z_]+)}");
 
-    /** The description with each {@code {NAME}} replaced by sizes' NAME, shortened (1000000 = 1M). */
+    /** The description with each {@code {NAME}} replaced by sizes' NAME, counts shortened (1000000 = 1M). */
     String describe(Map<String, String> sizes) {
         Matcher m = PLACEHOLDER.matcher(what);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             String v = sizes.get(m.group(1));
-            m.appendReplacement(sb, Matcher.quoteReplacement(v == null ? m.group(1) : shortCount(v)));
+            if (v != null && !m.group(1).endsWith("_MS")) { // a count, not a duration
+                v = shortCount(v);
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(v == null ? m.group(1) : v));
         }
         m.appendTail(sb);
         return sb.toString();

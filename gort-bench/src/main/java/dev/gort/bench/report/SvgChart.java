@@ -26,7 +26,7 @@ final class SvgChart {
     private static final int PLOT_X1 = 900;
     private static final int SLOT = 16;
     private static final int BAR = 12;
-    private static final int WRAP = 150;
+    private static final int WRAP = 135;
     private static final String GOOD = "#1a7f37";
     private static final String BAD = "#c0392b";
     private static final String EVEN = "#8a8a8a";
