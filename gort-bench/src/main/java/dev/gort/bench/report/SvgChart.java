@@ -2,6 +2,7 @@ package dev.gort.bench.report;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -125,6 +126,11 @@ final class SvgChart {
         foot.add("No bar: readings that are not scores (syscallmix_cpu), and cells without a ratio (no such peer program,"
             + " a failed process, a peer value of 0). Values and descriptions: the markdown table of the same run.");
         foot.add("Date: " + r.date() + ". Command: " + r.command);
+        if (!r.loads.isEmpty()) {
+            foot.add(String.format(Locale.ROOT, "1-minute load average at the start and end of each process: median %.2f,"
+                    + " range %.2f-%.2f (the run itself adds about 1-2).", Results.median(r.loads),
+                Collections.min(r.loads), Collections.max(r.loads)));
+        }
         foot.addAll(r.versions);
         for (String line : foot) {
             for (String part : wrap(line)) {

@@ -189,6 +189,8 @@ class BenchReportTest {
         List<String> texts = texts(doc);
         assertTrue(texts.contains("Date: 2026-11-22 12:34 UTC. Command: " + COMMAND), String.join("\n", texts));
         assertTrue(texts.contains("machine: 2 cpus, 23.5 GiB, AMD EPYC, kernel 6.18.44-fc"));
+        assertTrue(texts.contains("1-minute load average at the start and end of each process: median 2.50,"
+            + " range 1.50-3.00 (the run itself adds about 1-2)."), String.join("\n", texts));
         assertTrue(texts.contains("go: go version go1.19.8 linux/amd64"));
         assertTrue(texts.stream().anyMatch(t -> t.startsWith("java: openjdk version \"25.0.3\"")));
         assertTrue(texts.contains("Gort / Go") && texts.contains("Gort / JDK virtual threads"));
