@@ -12,6 +12,11 @@ module dev.gort {
     // Only the preemption agent (dev.gort.agent) uses it, and only when started with -javaagent,
     // which resolves java.instrument itself.
     requires static java.instrument;
+    // The dev.gort:type=Scheduler MXBean (SchedulerMXBean), registered in the platform MBean server.
+    requires java.management;
+    // Only ./gort dump's client (dev.gort.internal.Dump) attaches to other JVMs; run on the class
+    // path (or with --add-modules jdk.attach), it finds the module itself.
+    requires static jdk.attach;
 
     exports dev.gort;
     exports dev.gort.sync;

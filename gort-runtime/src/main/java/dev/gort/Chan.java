@@ -37,7 +37,10 @@ public final class Chan<T> implements Iterable<T> {
     /**
      * {@code make(chan T, cap)}.
      *
-     * @throws Panic {@code makechan: size out of range} when cap is negative
+     * @throws Panic {@code makechan: size out of range} when cap is negative, or larger than a buffer
+     *     the heap could ever hold: {@code min(Integer.MAX_VALUE - 8, Runtime.maxMemory() / 4)}
+     *     slots (a slot is a reference of 4 bytes or more). Refused before allocating, so a huge
+     *     cap never ends in an OutOfMemoryError.
      */
     public static <T> Chan<T> make(int cap) {
         return new Chan<>(Hchan.makechan(cap));

@@ -76,6 +76,7 @@ public final class Go {
      * d returns at once, without yielding. From a plain Java thread, sleeps that thread.
      */
     public static void sleep(java.time.Duration d) {
+        java.util.Objects.requireNonNull(d, "d");
         dev.gort.internal.runtime.TimeLink.sleep(dev.gort.internal.runtime.TimeLink.nanos(d));
     }
 

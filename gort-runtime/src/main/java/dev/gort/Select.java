@@ -2,6 +2,7 @@ package dev.gort;
 
 import dev.gort.internal.runtime.Hchan;
 import dev.gort.internal.runtime.Selectgo;
+import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -36,22 +37,22 @@ public final class Select {
 
     /** {@code case v := <-ch:}; v is null if the channel is closed. */
     public static <T> Case recv(Chan<T> ch, Consumer<? super T> then) {
-        return new RecvCase<>(ch, then);
+        return new RecvCase<>(ch, Objects.requireNonNull(then, "then"));
     }
 
     /** {@code case v, ok := <-ch:}. */
     public static <T> Case recvOk(Chan<T> ch, BiConsumer<? super T, Boolean> then) {
-        return new RecvOkCase<>(ch, then);
+        return new RecvOkCase<>(ch, Objects.requireNonNull(then, "then"));
     }
 
     /** {@code case ch <- v:}; panics {@code send on closed channel} if chosen on a closed channel. */
     public static <T> Case send(Chan<T> ch, T value, Runnable then) {
-        return new SendCase<>(ch, value, then);
+        return new SendCase<>(ch, value, Objects.requireNonNull(then, "then"));
     }
 
     /** {@code default:}: makes the select non-blocking. */
     public static Case otherwise(Runnable then) {
-        return new DefaultCase(then);
+        return new DefaultCase(Objects.requireNonNull(then, "then"));
     }
 
     /**
@@ -63,7 +64,7 @@ public final class Select {
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static int select(Case... cases) {
-        int n = cases.length;
+        int n = Objects.requireNonNull(cases, "cases").length;
         if (n == 0) {
             Selectgo.block();
             throw new AssertionError("select {} returned");
@@ -73,6 +74,9 @@ public final class Select {
         Object[] sendv = new Object[n];
         int dflt = -1;
         for (int i = 0; i < n; i++) {
+            if (cases[i] == null) {
+                throw new NullPointerException("cases[" + i + "]");
+            }
             switch (cases[i]) {
                 case RecvCase r -> c[i] = r.ch() != null ? r.ch().h : null;
                 case RecvOkCase r -> c[i] = r.ch() != null ? r.ch().h : null;

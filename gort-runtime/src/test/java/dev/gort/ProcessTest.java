@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gort.testprog.EnvProg;
 import dev.gort.testprog.MigrationProg;
 import dev.gort.testprog.MissingFlagProg;
+import dev.gort.testprog.NioMigrationProg;
 import dev.gort.testprog.PanicProg;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,18 @@ class ProcessTest {
     @Test
     void goroutinesMigratingBetweenMsUnderJit() throws Exception {
         ChildJvm.Result r = ChildJvm.run(MigrationProg.class, Map.of(), List.of("-Dgort.gomaxprocs=2"));
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("ok", r.stdout().strip(), r.toString());
+    }
+
+    /**
+     * The same for the nio netpoller's calls into JDK channels, whose j.u.c locks record the
+     * thread: echo round trips on 32 connections while GOMAXPROCS changes, then every close.
+     */
+    @Test
+    void nioChannelCallsFromGoroutinesMigratingBetweenMs() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(120, NioMigrationProg.class, Map.of(), List.of(
+                "-Dgort.netpoll=nio", "-Dgort.gomaxprocs=2", "-Dreps=1", "-Dtrips=2000"));
         assertEquals(0, r.exit(), r.toString());
         assertEquals("ok", r.stdout().strip(), r.toString());
     }

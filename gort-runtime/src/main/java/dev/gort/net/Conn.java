@@ -29,18 +29,18 @@ public final class Conn implements java.io.Closeable {
      * @throws java.net.SocketException {@code use of closed network connection} after close
      */
     public int read(byte[] b) throws IOException {
-        return s.read(b, 0, b.length);
+        return s.read(Objects.requireNonNull(b, "b"), 0, b.length);
     }
 
     /** {@link #read(byte[])} into {@code b[off, off+len)}. */
     public int read(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
         return s.read(b, off, len);
     }
 
     /** {@link #read(byte[])} into the buffer's remaining space. */
     public int read(ByteBuffer b) throws IOException {
-        return s.read(b);
+        return s.read(Objects.requireNonNull(b, "b"));
     }
 
     /**
@@ -50,12 +50,12 @@ public final class Conn implements java.io.Closeable {
      * @throws TimeoutException when the write deadline passes (some bytes may have been written)
      */
     public int write(byte[] b) throws IOException {
-        return s.write(b, 0, b.length);
+        return s.write(Objects.requireNonNull(b, "b"), 0, b.length);
     }
 
     /** {@link #write(byte[])} of {@code b[off, off+len)}. */
     public int write(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
         return s.write(b, off, len);
     }
 

@@ -2,6 +2,7 @@ package dev.gort.net;
 
 import dev.gort.internal.runtime.NetSocket;
 import java.io.IOException;
+import java.util.Objects;
 
 /**
  * Package {@code net}: TCP on the netpoller. A goroutine blocked in {@code accept}, {@code read}
@@ -27,7 +28,8 @@ public final class Net {
      *     {@code listen tcp 127.0.0.1:8080: bind: address already in use}
      */
     public static Listener listen(String network, String address) throws IOException {
-        return new Listener(NetSocket.listen(network, address));
+        return new Listener(NetSocket.listen(Objects.requireNonNull(network, "network"),
+                Objects.requireNonNull(address, "address")));
     }
 
     /**
@@ -37,6 +39,7 @@ public final class Net {
      *     {@code dial tcp 127.0.0.1:1: connect: connection refused}
      */
     public static Conn dial(String network, String address) throws IOException {
-        return new Conn(NetSocket.dial(network, address));
+        return new Conn(NetSocket.dial(Objects.requireNonNull(network, "network"),
+                Objects.requireNonNull(address, "address")));
     }
 }

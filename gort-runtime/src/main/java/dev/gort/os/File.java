@@ -25,17 +25,18 @@ public final class File implements AutoCloseable {
 
     static File open(Path path, OpenOption... options) throws IOException {
         Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
         FileChannel ch = Go.syscall(() -> FileChannel.open(path, options));
         return new File(ch, path);
     }
 
     /** Reads up to b.length bytes: the count, or -1 at end of file. */
     public int read(byte[] b) throws IOException {
-        return read(b, 0, b.length);
+        return read(b, 0, Objects.requireNonNull(b, "b").length);
     }
 
     public int read(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
         if (len == 0) {
             return 0;
         }
@@ -45,11 +46,11 @@ public final class File implements AutoCloseable {
 
     /** Writes all of b; returns b.length. */
     public int write(byte[] b) throws IOException {
-        return write(b, 0, b.length);
+        return write(b, 0, Objects.requireNonNull(b, "b").length);
     }
 
     public int write(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
         ByteBuffer bb = ByteBuffer.wrap(b, off, len);
         Go.syscall(() -> {
             while (bb.hasRemaining()) {

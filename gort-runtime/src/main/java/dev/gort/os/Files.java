@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 
 /**
  * Package {@code os}'s whole-file helpers ({@code os.ReadFile}, {@code os.WriteFile}, {@code os.Open},
@@ -19,16 +20,20 @@ public final class Files {
 
     /** {@code os.ReadFile}: the whole file. */
     public static byte[] readFile(Path path) throws IOException {
+        Objects.requireNonNull(path, "path");
         return Go.syscall(() -> java.nio.file.Files.readAllBytes(path));
     }
 
     /** {@code os.ReadFile} of a text file in UTF-8. */
     public static String readString(Path path) throws IOException {
+        Objects.requireNonNull(path, "path");
         return Go.syscall(() -> java.nio.file.Files.readString(path));
     }
 
     /** {@code os.WriteFile}: creates or truncates the file and writes all of data. */
     public static void writeFile(Path path, byte[] data) throws IOException {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(data, "data");
         Go.syscall(() -> {
             java.nio.file.Files.write(path, data);
         });

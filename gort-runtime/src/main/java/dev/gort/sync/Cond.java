@@ -29,7 +29,7 @@ public final class Cond {
     /** Go: {@code sync.NewCond(l)}. */
     public Cond(Mutex l) {
         if (l == null) {
-            throw new NullPointerException("sync.Cond needs a Mutex");
+            throw new NullPointerException("l");
         }
         this.l = l;
     }

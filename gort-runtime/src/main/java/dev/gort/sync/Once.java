@@ -18,6 +18,7 @@ public final class Once {
 
     /** {@code once.Do(f)}. */
     public void run(Runnable body) {
+        java.util.Objects.requireNonNull(body, "body");
         // The volatile read pairs with the volatile write in doSlow: whoever sees done also sees
         // the body's effects. (Setting done with a CAS before running the body would be wrong:
         // a second caller would return before the first call's body finished.)

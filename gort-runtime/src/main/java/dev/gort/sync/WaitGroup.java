@@ -3,6 +3,7 @@ package dev.gort.sync;
 import dev.gort.Go;
 import dev.gort.Panic;
 import dev.gort.internal.runtime.Linkname;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -71,6 +72,7 @@ public final class WaitGroup {
 
     /** Go 1.25's {@code wg.Go(f)}: {@code add(1)}, then runs body in a new goroutine that calls done. */
     public void go(Runnable body) {
+        Objects.requireNonNull(body, "body");
         add(1);
         Go.go(() -> {
             try {

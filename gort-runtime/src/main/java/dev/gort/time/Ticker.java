@@ -6,6 +6,7 @@ import dev.gort.internal.runtime.ChanAccess;
 import dev.gort.internal.runtime.TimeLink;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * {@code time.Ticker}: delivers the time on {@link #c()} every period. A tick that is not received
@@ -27,7 +28,7 @@ public final class Ticker {
      * @throws Panic {@code non-positive interval for NewTicker} when d <= 0
      */
     public static Ticker newTicker(Duration d) {
-        long ns = TimeLink.nanos(d);
+        long ns = TimeLink.nanos(Objects.requireNonNull(d, "d"));
         if (ns <= 0) {
             throw new Panic("non-positive interval for NewTicker");
         }
@@ -50,7 +51,7 @@ public final class Ticker {
      * @throws Panic {@code non-positive interval for Ticker.Reset} when d <= 0
      */
     public void reset(Duration d) {
-        long ns = TimeLink.nanos(d);
+        long ns = TimeLink.nanos(Objects.requireNonNull(d, "d"));
         if (ns <= 0) {
             throw new Panic("non-positive interval for Ticker.Reset");
         }

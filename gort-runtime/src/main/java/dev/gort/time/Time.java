@@ -15,7 +15,7 @@ public final class Time {
 
     /** {@code time.Tick}: {@code newTicker(d).c()}, or null (a nil channel) when d <= 0, as in Go. */
     public static Chan<Instant> tick(Duration d) {
-        if (d.isNegative() || d.isZero()) {
+        if (java.util.Objects.requireNonNull(d, "d").isNegative() || d.isZero()) {
             return null;
         }
         return Ticker.newTicker(d).c();

@@ -5,6 +5,7 @@ import dev.gort.internal.runtime.ChanAccess;
 import dev.gort.internal.runtime.TimeLink;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * {@code time.Timer}, with Go 1.23+ semantics: the channel is synchronous ({@code len} and
@@ -22,15 +23,15 @@ public final class Timer {
 
     /** {@code time.NewTimer}: sends the current time on {@link #c()} after d. */
     public static Timer newTimer(Duration d) {
+        Objects.requireNonNull(d, "d");
         Object t = TimeLink.newChanTimer(TimeLink.nanos(d), 0);
         return new Timer(t, ChanAccess.wrap(TimeLink.chan(t)));
     }
 
     /** {@code time.AfterFunc}: runs f in its own goroutine after d. */
     public static Timer afterFunc(Duration d, Runnable f) {
-        if (f == null) {
-            throw new NullPointerException("f");
-        }
+        Objects.requireNonNull(d, "d");
+        Objects.requireNonNull(f, "f");
         return new Timer(TimeLink.newFuncTimer(TimeLink.nanos(d), f), null);
     }
 
@@ -50,6 +51,7 @@ public final class Timer {
 
     /** Re-arms the timer for d from now; returns whether it had been active. */
     public boolean reset(Duration d) {
+        Objects.requireNonNull(d, "d");
         return TimeLink.reset(t, TimeLink.nanos(d), 0);
     }
 }

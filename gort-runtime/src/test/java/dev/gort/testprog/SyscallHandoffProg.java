@@ -6,8 +6,9 @@ import dev.gort.Received;
 import java.time.Duration;
 
 /**
- * Run at GOMAXPROCS=1: one goroutine sits in {@code Go.syscall(() -> Thread.sleep(500))} while the
- * main goroutine ping-pongs with an echo goroutine and a third goroutine loops on 1 ms sleeps. Only
+ * Run at GOMAXPROCS=1: one goroutine sits in a {@code Go.syscall} that blocks its thread (until the
+ * others have made 200 ping-pongs and 30 sleeps, or 30 s) while the main goroutine ping-pongs with
+ * an echo goroutine and a third goroutine loops on 1 ms sleeps. Only
  * sysmon's hand-off of the syscall's P to another M lets them run during the call. Prints what the
  * others managed during the call and the worker threads ({@code gort-m*}) alive before and during.
  */
@@ -39,7 +40,12 @@ public final class SyscallHandoffProg {
                     r = Go.syscall(() -> {
                     long r0 = rounds;
                     long s0 = sleeps;
-                    Thread.sleep(500);
+                    // Block this M until the others have made their progress, or 30 s. Not a fixed
+                    // time: on a loaded machine a fixed 500 ms saw too few rounds to judge.
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while ((rounds - r0 < 200 || sleeps - s0 < 30) && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
                     long r1 = rounds;
                     long s1 = sleeps;
                     return "rounds=" + (r1 - r0) + " sleeps=" + (s1 - s0) + " during=" + gortThreads()

@@ -71,9 +71,18 @@ public final class Hchan {
         this.timerChan = timerChan;
     }
 
+    /**
+     * The largest buffer makechan accepts (Go: makechan's {@code mem > maxAlloc - hchanSize}
+     * check). A buffer is an array of references, 4 bytes each at least: refuse what could never
+     * fit in the heap ({@code Runtime.maxMemory() / 4} slots), and what no Java array can hold
+     * ({@code Integer.MAX_VALUE - 8}, the JDK's soft array limit), so that such a size panics
+     * before allocating instead of ending in an OutOfMemoryError.
+     */
+    public static final int MAX_BUF = (int) Math.min(Integer.MAX_VALUE - 8, Runtime.getRuntime().maxMemory() / 4);
+
     /** Go: makechan. */
     public static Hchan makechan(int size) {
-        if (size < 0) {
+        if (size < 0 || size > MAX_BUF) {
             throw panic("makechan: size out of range");
         }
         return new Hchan(size);

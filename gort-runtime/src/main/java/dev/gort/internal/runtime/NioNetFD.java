@@ -24,7 +24,9 @@ import java.nio.channels.SocketChannel;
  *
  * <p>Caveat for goroutines: a channel's read and write take j.u.c locks that record
  * {@code Thread.currentThread()}; each call is short and never parks, but two goroutines must not
- * read (or write) one channel at once — the caller's one-reader/one-writer rule covers it.
+ * read (or write) one channel at once — the caller's one-reader/one-writer rule covers it. And
+ * each call into a channel goes through {@link NioCalls}, out of line, so that the JIT never
+ * compiles those locks into a goroutine's method that parks (see there why that matters).
  */
 final class NioNetFD extends NetFD {
     final SelectableChannel ch;
@@ -62,6 +64,10 @@ final class NioNetFD extends NetFD {
     }
 
     static NioNetFD listen(String net, InetSocketAddress laddr) throws IOException {
+        return NioCalls.make(NioCalls.LISTEN, net, laddr, null);
+    }
+
+    static NioNetFD listen0(String net, InetSocketAddress laddr) throws IOException {
         NetAddr.checkNetwork("listen", net);
         ServerSocketChannel ch = null;
         try {
@@ -84,6 +90,10 @@ final class NioNetFD extends NetFD {
     }
 
     static NioNetFD dial(String net, InetSocketAddress raddr) throws IOException {
+        return NioCalls.make(NioCalls.DIAL, net, raddr, null);
+    }
+
+    static NioNetFD dial0(String net, InetSocketAddress raddr) throws IOException {
         NetAddr.checkNetwork("dial", net);
         SocketChannel ch = null;
         try {
@@ -112,6 +122,10 @@ final class NioNetFD extends NetFD {
 
     @Override
     NetFD sysAccept() throws IOException {
+        return NioCalls.make(NioCalls.ACCEPT, null, null, this);
+    }
+
+    NioNetFD accept0() throws IOException {
         SocketChannel c;
         try {
             c = ((ServerSocketChannel) ch).accept();
@@ -135,6 +149,10 @@ final class NioNetFD extends NetFD {
 
     @Override
     int sysFinishConnect() throws IOException {
+        return NioCalls.io(NioCalls.FINISH_CONNECT, this, null);
+    }
+
+    int finishConnect0() throws IOException {
         SocketChannel sc = (SocketChannel) ch;
         try {
             if (sc.isConnected()) {
@@ -158,6 +176,10 @@ final class NioNetFD extends NetFD {
 
     @Override
     int sysRead(ByteBuffer b) throws IOException {
+        return NioCalls.io(NioCalls.READ, this, b);
+    }
+
+    int read0(ByteBuffer b) throws IOException {
         try {
             int n = ((SocketChannel) ch).read(b);
             return n > 0 ? n : n < 0 ? EOF : EAGAIN;
@@ -173,6 +195,10 @@ final class NioNetFD extends NetFD {
 
     @Override
     int sysWrite(ByteBuffer b) throws IOException {
+        return NioCalls.io(NioCalls.WRITE, this, b);
+    }
+
+    int write0(ByteBuffer b) throws IOException {
         try {
             int n = ((SocketChannel) ch).write(b);
             return n > 0 ? n : EAGAIN;
@@ -183,8 +209,13 @@ final class NioNetFD extends NetFD {
 
     @Override
     void sysSetNoDelay(boolean on) throws IOException {
+        NioCalls.io(on ? NioCalls.NODELAY_ON : NioCalls.NODELAY_OFF, this, null);
+    }
+
+    int setNoDelay0(boolean on) throws IOException {
         try {
             ((SocketChannel) ch).setOption(java.net.StandardSocketOptions.TCP_NODELAY, on);
+            return 0;
         } catch (IOException e) {
             throw jdkError("set", "setsockopt", e);
         }
@@ -192,12 +223,17 @@ final class NioNetFD extends NetFD {
 
     @Override
     void sysShutdown(boolean write) throws IOException {
+        NioCalls.io(write ? NioCalls.SHUTDOWN_WRITE : NioCalls.SHUTDOWN_READ, this, null);
+    }
+
+    int shutdown0(boolean write) throws IOException {
         try {
             if (write) {
                 ((SocketChannel) ch).shutdownOutput();
             } else {
                 ((SocketChannel) ch).shutdownInput();
             }
+            return 0;
         } catch (IOException e) {
             throw jdkError("close", "shutdown", e);
         }
@@ -216,9 +252,18 @@ final class NioNetFD extends NetFD {
     @Override
     void sysClose() {
         try {
+            NioCalls.io(NioCalls.CLOSE, this, null);
+        } catch (IOException ignored) {
+            // close0 reports nothing
+        }
+    }
+
+    int close0() {
+        try {
             ch.close();
         } catch (IOException ignored) {
             // nothing left to tell
         }
+        return 0;
     }
 }

@@ -106,6 +106,13 @@ final class P {
      */
     volatile long ngdelta;
 
+    /**
+     * Successful steals by this P's M from other Ps (stealWork), for the Scheduler MXBean. Owner
+     * writes, readers sum it racily; a removed or dropped P's count moves to sched.nstealGone.
+     * Per P so that stealing never writes a shared cache line.
+     */
+    volatile long nsteal;
+
     /** This P's timers (Go: p.timers); see Timers for the locking. */
     final Timers timers = new Timers();
 

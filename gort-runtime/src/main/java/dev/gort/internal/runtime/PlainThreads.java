@@ -21,8 +21,9 @@ import java.util.Set;
  * </ul>
  * Not counted: Gort's own threads, the thread waiting in {@code Go.main}, and the JVM's own
  * threads (the {@code system} thread group and its innocuous threads: reference handler, cleaner,
- * signal dispatcher). The scan takes a stack snapshot of every thread, so it runs only when the
- * cheap rules have already found nothing that can run. Virtual threads are not seen (their
+ * signal dispatcher); RMI's threads (the JMX agent's) count only while inside a Gort call. The
+ * scan takes a stack snapshot of every thread, so it runs only when the cheap rules have already
+ * found nothing that can run. Virtual threads are not seen (their
  * carriers are): a virtual thread that will send later, while unmounted, goes unnoticed.
  */
 final class PlainThreads {
@@ -39,7 +40,8 @@ final class PlainThreads {
         Map<Thread, StackTraceElement[]> all = Thread.getAllStackTraces();
         for (Map.Entry<Thread, StackTraceElement[]> e : all.entrySet()) {
             Thread t = e.getKey();
-            if (t == mainWaiter || t instanceof M || t instanceof Sysmon || !t.isAlive()) {
+            if (t == mainWaiter || t instanceof M || t instanceof Sysmon || t instanceof SchedMXBean.Registrar
+                    || !t.isAlive()) {
                 continue;
             }
             ThreadGroup g = t.getThreadGroup();
@@ -51,6 +53,9 @@ final class PlainThreads {
                     return true;
                 }
             }
+            if (isRmiRuntime(g, system)) {
+                continue;
+            }
             if (!t.isDaemon() && !t.getName().equals("DestroyJavaVM")) {
                 return true;
             }
@@ -59,6 +64,16 @@ final class PlainThreads {
             }
         }
         return false;
+    }
+
+    /**
+     * RMI's own thread group ("RMI Runtime", under the system group): the JMX agent's connection
+     * threads, which {@code ./gort dump} leaves behind, idle in a timed wait for a minute. They
+     * act only when a remote call comes in, and then inside Gort if it concerns Gort. (Other JDK
+     * pools, such as the common ForkJoinPool, run application tasks and count as before.)
+     */
+    private static boolean isRmiRuntime(ThreadGroup g, ThreadGroup system) {
+        return g.getParent() == system && g.getName().equals("RMI Runtime");
     }
 
     static boolean isGort(String cls) {

@@ -138,6 +138,7 @@ public final class Proc {
         }
         started = true;
         Sysmon.startSysmon();
+        SchedMXBean.start();
     }
 
     // ---------------------------------------------------------------- getg
@@ -1170,6 +1171,7 @@ public final class Proc {
                 if (!idle.read(p2.id)) {
                     Object gp = pp.runqsteal(p2, stealTimersOrRunNextG);
                     if (gp != null) {
+                        pp.nsteal = pp.nsteal + 1; // we own pp: a plain increment, no contention
                         return gp;
                     }
                 }
@@ -1837,9 +1839,11 @@ public final class Proc {
             sched.pendingCreated.addAndGet(pp.pendingCreated);
             sched.pendingStarted.addAndGet(pp.pendingStarted);
             sched.ngdelta.addAndGet(pp.ngdelta);
+            sched.nstealGone.addAndGet(pp.nsteal);
             pp.pendingCreated = 0;
             pp.pendingStarted = 0;
             pp.ngdelta = 0;
+            pp.nsteal = 0;
             sched.gFreeLock.lock();
             try {
                 for (int i = 0; i < pp.gFreeSize; i++) {
@@ -2210,9 +2214,11 @@ public final class Proc {
         sched.pendingCreated.addAndGet(pp.pendingCreated);
         sched.pendingStarted.addAndGet(pp.pendingStarted);
         sched.ngdelta.addAndGet(pp.ngdelta);
+        sched.nstealGone.addAndGet(pp.nsteal);
         pp.pendingCreated = 0;
         pp.pendingStarted = 0;
         pp.ngdelta = 0;
+        pp.nsteal = 0;
         pp.m = null;
         pp.link = null;
         pp.status = _Pdead;

@@ -99,6 +99,8 @@ final class Sched {
     final AtomicLong npreempt = new AtomicLong();
     /** Ps handed off by sysmon: syscall retakes and stuck-M hand-offs. */
     final AtomicLong nhandoff = new AtomicLong();
+    /** P.nsteal of Ps removed by procresize or dropped after a retake (live Ps keep their own). */
+    final AtomicLong nstealGone = new AtomicLong();
 
     /** Goroutines (and plain threads) parked on a pollDesc (Go: netpollWaiters). */
     final AtomicInteger netpollWaiters = new AtomicInteger();

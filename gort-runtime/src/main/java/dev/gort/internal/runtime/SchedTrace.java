@@ -110,7 +110,7 @@ final class SchedTrace {
     }
 
     /** Go: runqtail - runqhead (runnext excluded). */
-    private static int runqlen(P pp) {
+    static int runqlen(P pp) {
         int n = pp.runqtail - pp.runqhead;
         return Math.max(n, 0);
     }

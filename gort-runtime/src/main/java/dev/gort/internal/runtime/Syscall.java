@@ -54,13 +54,69 @@ final class Syscall {
         }
     }
 
+    /**
+     * Runs the caller's function, out of line: the JIT cannot inline this method (its dead branch
+     * makes it larger than C2's FreqInlineSize), so the function's body is never compiled into a
+     * method that also parks (exitsyscall may park; a caller may loop over syscalls). JDK code in
+     * it that records {@code Thread.currentThread()} (a j.u.c lock in a file or DNS call) then
+     * reads the thread afresh, instead of reusing a value from before a park that names an M the
+     * goroutine has left. See Proc.carrier and NioCalls.
+     */
     private static <X extends Throwable> Object invoke(Blocking<?, X> call, BlockingRun<X> run) throws X {
+        if (neverTrue) {
+            padding = padding * 31 + 0;
+            padding = padding * 31 + 1;
+            padding = padding * 31 + 2;
+            padding = padding * 31 + 3;
+            padding = padding * 31 + 4;
+            padding = padding * 31 + 5;
+            padding = padding * 31 + 6;
+            padding = padding * 31 + 7;
+            padding = padding * 31 + 8;
+            padding = padding * 31 + 9;
+            padding = padding * 31 + 10;
+            padding = padding * 31 + 11;
+            padding = padding * 31 + 12;
+            padding = padding * 31 + 13;
+            padding = padding * 31 + 14;
+            padding = padding * 31 + 15;
+            padding = padding * 31 + 16;
+            padding = padding * 31 + 17;
+            padding = padding * 31 + 18;
+            padding = padding * 31 + 19;
+            padding = padding * 31 + 20;
+            padding = padding * 31 + 21;
+            padding = padding * 31 + 22;
+            padding = padding * 31 + 23;
+            padding = padding * 31 + 24;
+            padding = padding * 31 + 25;
+            padding = padding * 31 + 26;
+            padding = padding * 31 + 27;
+            padding = padding * 31 + 28;
+            padding = padding * 31 + 29;
+            padding = padding * 31 + 30;
+            padding = padding * 31 + 31;
+            padding = padding * 31 + 32;
+            padding = padding * 31 + 33;
+            padding = padding * 31 + 34;
+            padding = padding * 31 + 35;
+            padding = padding * 31 + 36;
+            padding = padding * 31 + 37;
+            padding = padding * 31 + 38;
+            padding = padding * 31 + 39;
+        }
         if (call != null) {
             return call.call();
         }
         run.run();
         return null;
     }
+
+    /** Never set; not final, so javac and the JIT keep invoke's padding branch. */
+    @SuppressWarnings("FieldMayBeFinal")
+    private static boolean neverTrue = false;
+
+    private static int padding;
 
     /** Go: entersyscall (reentersyscall). */
     static void entersyscall(M mp, G gp) {

@@ -23,7 +23,10 @@ final class Timer {
     }
 
     final Lock mu = new Lock();
-    /** When to fire (Proc.nanotime units); under mu (and ts.mu while heaped). */
+    /**
+     * When to fire (Proc.nanotime units); under mu while in no heap, under ts.mu while heaped (a
+     * ticker's firing moves it forward in place, Timers.check).
+     */
     long when;
     /** Re-fire interval, or 0 for a one-shot timer. */
     long period;

@@ -81,8 +81,11 @@ final class Timers {
         Timer moved = heap[last];
         heap[last] = null;
         len = last;
-        t.ts = null;
+        // ts last, and volatile: Timer.removeLocked reads ts without our lock, and a timer it
+        // sees out of every heap may at once be added to another heap, which sets heapIndex. Our
+        // own write of heapIndex must not land after that (it did when ts was cleared first).
         t.heapIndex = -1;
+        t.ts = null;
         if (i != last) {
             heap[i] = moved;
             moved.heapIndex = i;
@@ -140,13 +143,19 @@ final class Timers {
                     // then see this mark (both volatile: the order of the two writes is kept).
                     t.inFlightSeq = seq; // until this firing's SEND_TIME runs (Timer.removeLocked)
                 }
-                remove(t);
                 if (t.period > 0) {
-                    // Go: skip the ticks we missed. when + period * (1 + delay/period)
+                    // Go: skip the ticks we missed. when + period * (1 + delay/period). The timer
+                    // stays in the heap, re-sorted in place (so does Go's): taking it
+                    // out and adding it back would show ts == null to a stop or reset between the
+                    // two, which would then take it for fired and leave it ticking, or add it to
+                    // a second heap.
                     long delay = now - when;
                     long next = when + t.period * (1 + delay / t.period);
                     t.when = next < when ? Long.MAX_VALUE : next; // saturate on overflow
-                    add(t);
+                    siftDown(t.heapIndex);
+                    minWhen = heap[0].when;
+                } else {
+                    remove(t);
                 }
             } finally {
                 mu.unlock();
