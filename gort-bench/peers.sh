@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # gort-bench/peers.sh -- Gort side by side with the peers of ../shared/anchors, in one run.
 #
-# Builds Gort's bench jar (dev.gort.bench.anchors.GortAnchors) and, in a temporary copy of the
-# anchors, the Go, JDK virtual-thread and Kotlin-coroutine peers (plus this directory's Go and
+# Builds Gort's bench jar (dev.gort.bench.anchors.GortAnchors) and, in a copy of the anchors kept
+# in gort-bench/target/peers-build/ (rebuilt only when a source or toolchain changes), the Go, JDK virtual-thread and Kotlin-coroutine peers (plus this directory's Go and
 # Kotlin peers of the "select" benchmark, which the anchors lack). Then runs every selected
 # benchmark for every implementation, each in its own process, interleaved (bench by bench, the
 # implementations one after the other, the order rotating by pass), REPEATS passes, and prints a
-# markdown table (median over passes; Gort / peer ratios), also written to
-# gort-bench/target/peers-<stamp>.md. Raw output: gort-bench/target/peers-<stamp>/.
+# markdown table (median over passes; Gort / peer ratios, and which way is better per row), also
+# written to gort-bench/target/peers-<stamp>.md, with an SVG bar chart of the ratios in
+# gort-bench/target/peers-<stamp>.svg (both by dev.gort.bench.report.BenchReport). Raw output:
+# gort-bench/target/peers-<stamp>/. `./gort bench` runs this script (see the launcher).
 #
 #   gort-bench/peers.sh                          # all benchmarks, 1 pass
 #   REPEATS=3 gort-bench/peers.sh                # 3 passes, cells show median (min-max)
@@ -18,13 +20,25 @@
 #                                                # virtual threads, under wrk (needs wrk)
 #   IMPLS="gort go" gort-bench/peers.sh          # a subset of implementations
 #   ONLY=hog IMPLS=gort GORT_AGENT=1 gort-bench/peers.sh   # Gort with its Java agent
+#   QUICK=1 gort-bench/peers.sh                  # `./gort bench --quick`: under 2 minutes on 2 cores
+#
+# QUICK=1 changes only defaults (anything set explicitly wins): implementations gort, go, vt (no
+# Kotlin: its build alone takes about 35 s); one pass; the plan pingpong, threadring, mpmc, select,
+# syscallmix, timers, echo, http and hog, each at one processor count (hog at 1, the rest at 2),
+# leaving out skynet, spawn and mem (the peers' programs fix them at 1M tasks: 20-50 s per
+# benchmark for the three implementations) and netmem (its per-connection figure needs the full
+# warm-up: with less, the parked readers' frames are still interpreted and read ~3x larger);
+# smaller sizes (PINGPONG_N 200k, THREADRING_HOPS 1M, MPMC_N 2M, SELECT_N 100k, COMPUTE_K 60M,
+# TIMERS_N 10k, ECHO_RT 500 after 200, wrk -d 2s after 1 s); PROC_TIMEOUT 60. BENCH_COMMAND:
+# the command line to print in the table and chart instead of this script's (the launcher passes
+# "./gort bench ...").
 #
 # hog is judged from outside, as in the anchors' run.sh: the process spins forever; the script
 # watches its stdout for "goroutine ran" until HOG_WAIT_MS (2000) after "HOG start" (20 s start-up
 # allowance), then kills exactly that PID (TERM, then KILL).
 #
 # Other knobs: PROC_TIMEOUT (seconds per process, default 300; a JVM that overruns gets a jstack
-# before it is killed), KEEP_WORK=1 (keep the temporary build directory), ANCHORS (default
+# before it is killed), KEEP_WORK=1 (keep the temporary directory with the copied gort jars), ANCHORS (default
 # <repo>/../shared/anchors), JAVA_HOME (default: the Temurin 25 under /usr/lib/jvm), the anchors'
 # size variables PINGPONG_N, THREADRING_HOPS, MPMC_N, COMPUTE_K, TIMERS_N, plus SELECT_N (defaults:
 # the anchors' sizes, 1,000,000 selects), ECHO_CONNS, ECHO_RT, ECHO_WARM_RT (the anchors' echo:
@@ -45,12 +59,25 @@ for v in ONLY REPEATS IMPLS PROC_TIMEOUT PINGPONG_N THREADRING_HOPS MPMC_N COMPU
   GORT_AGENT GORT_JVM_ARGS HOG_WAIT_MS; do
   [[ -n ${!v:-} ]] && CMDLINE+="$v=\"${!v}\" "
 done
-CMDLINE+="gort-bench/peers.sh"
+if [[ -n ${BENCH_COMMAND:-} ]]; then
+  CMDLINE+=$BENCH_COMMAND
+else
+  [[ ${QUICK:-} == 1 ]] && CMDLINE+="QUICK=1 "
+  CMDLINE+="gort-bench/peers.sh"
+fi
+# quick mode: smaller defaults (see the header); what the caller set explicitly stays
+if [[ ${QUICK:-} == 1 ]]; then
+  : "${IMPLS:=gort go vt}" "${PROC_TIMEOUT:=60}"
+  : "${PINGPONG_N:=200000}" "${THREADRING_HOPS:=1000000}" "${MPMC_N:=2000000}" "${SELECT_N:=100000}"
+  : "${COMPUTE_K:=60000000}" "${TIMERS_N:=10000}" "${ECHO_RT:=500}" "${ECHO_WARM_RT:=200}"
+  : "${HTTP_DURATION:=2}" "${HTTP_WARM:=1}"
+fi
 REPEATS=${REPEATS:-1}
 PROC_TIMEOUT=${PROC_TIMEOUT:-300}
 HOG_WAIT_MS=${HOG_WAIT_MS:-2000}
 IMPLS_ALL=(gort go vt kotlin)
 read -r -a IMPLS <<<"${IMPLS:-${IMPLS_ALL[*]}}"
+wants() { [[ " ${IMPLS[*]} " == *" $1 "* ]]; } # is implementation $1 asked for?
 
 # --- JDK 25 and Maven (the default java on this machine is 17) -----------------
 java_major() { "$1" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -1; }
@@ -69,6 +96,7 @@ command -v mvn >/dev/null 2>&1 || { echo "peers.sh: needs Apache Maven 3.8+ on P
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="$ROOT/gort-bench/target/peers-$STAMP"
 TABLE="$ROOT/gort-bench/target/peers-$STAMP.md"
+CHART="$ROOT/gort-bench/target/peers-$STAMP.svg"
 mkdir -p "$OUT/logs"
 RES="$OUT/results.txt"
 : >"$RES"
@@ -101,14 +129,15 @@ declare -A HAVE=()
 
 # Gort: the same build and the same lock as `./gort bench`, then a private copy of the jar, so a
 # rebuild by someone else during the run cannot change what is measured.
-log "building gort (mvn -B -ntp -q -pl :gort-bench -am package -DskipTests)"
+# maven.test.skip: not even compiling the tests (a measuring run has no use for them).
+log "building gort (mvn -B -ntp -q -pl :gort-bench -am package -Dmaven.test.skip=true)"
 (
   cd "$ROOT" || exit 1
   if command -v flock >/dev/null 2>&1; then
     exec 9>>"${TMPDIR:-/tmp}/gort-$(id -u)-$(printf '%s' "$ROOT" | cksum | cut -d ' ' -f 1).lock"
     flock 9
   fi
-  mvn -B -ntp -q -pl :gort-bench -am package -DskipTests &&
+  mvn -B -ntp -q -pl :gort-bench -am package -Dmaven.test.skip=true &&
     cp gort-bench/target/benchmarks.jar "$WORK/gort-bench.jar" &&
     for j in gort-runtime/target/gort-*.jar; do # the library's own jar: the agent, for GORT_AGENT=1
       case $j in *-sources.jar | *-javadoc.jar | *-tests.jar) ;; *) cp "$j" "$WORK/gort.jar" ;; esac
@@ -137,49 +166,88 @@ fi
 GORT_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 GORT_DIRTY=$(git -C "$ROOT" status --porcelain -- gort-runtime 2>/dev/null | wc -l)
 
-# The anchors are read-only: build the peers in a copy.
+# The anchors are read-only: the peers are built in a copy, which is kept between runs in
+# gort-bench/target/peers-build/<key>/, key = a hash of the anchors' sources, this directory's peer
+# sources and the go, java and mvn versions. A peer that built there once (marker file ok-<peer>)
+# is not built again; a failed build is retried next run. Runs take turns there (flock on .lock).
 [[ -d $ANCHORS ]] || { echo "peers.sh: no anchors at $ANCHORS" >&2; exit 1; }
-mkdir -p "$WORK/anchors"
-(cd "$ANCHORS" && tar cf - --exclude=./results --exclude=target --exclude=gobench .) | (cd "$WORK/anchors" && tar xf -)
-chmod -R u+w "$WORK/anchors"
-A="$WORK/anchors"
+hash_tree() { # the sha1 of every source file under $1, by path
+  (cd "$1" && find . \( -name results -o -name target -o -name gobench \) -prune -o -type f -print |
+    LC_ALL=C sort | xargs -d '\n' -r sha1sum)
+}
+PEERS_KEY=$({ hash_tree "$ANCHORS"; hash_tree "$HERE/peers"; go version 2>/dev/null; "$JAVA" -version 2>&1
+  mvn -v 2>/dev/null | head -1; } | sha1sum | cut -c1-16)
+PB="$ROOT/gort-bench/target/peers-build/$PEERS_KEY"
+mkdir -p "$PB"
+if command -v flock >/dev/null 2>&1 && { exec 8>>"$PB/.lock"; } 2>/dev/null; then flock 8; fi
+if [[ ! -f $PB/ok-copy ]]; then
+  rm -rf "$PB/anchors" && mkdir -p "$PB/anchors" &&
+    (cd "$ANCHORS" && tar cf - --exclude=./results --exclude=target --exclude=gobench .) | (cd "$PB/anchors" && tar xf -) &&
+    chmod -R u+w "$PB/anchors" && touch "$PB/ok-copy"
+fi
+A="$PB/anchors"
+cached() { # peer: was it built in this copy before?
+  [[ -f $PB/ok-$1 ]] || return 1
+  HAVE[$1]=1
+}
+built() { HAVE[$1]=1; touch "$PB/ok-$1"; }
 
-if command -v go >/dev/null 2>&1; then
+if ! wants go; then
+  :
+elif ! command -v go >/dev/null 2>&1; then
+  log "go is not installed: skipping the go peer (apt-get install golang-go)"
+elif cached go; then
+  cached go_select || true
+  log "go peers: built before in ${PB#"$ROOT/"} ($(go version))"
+else
   log "building go peers ($(go version))"
   if (cd "$A/go" && go build -o gobench .) >"$OUT/logs/build-go.log" 2>&1; then
-    HAVE[go]=1
-    mkdir -p "$WORK/goselect"
-    cp "$HERE/peers/go-select/main.go" "$WORK/goselect/"
-    (cd "$WORK/goselect" && go build -o goselect main.go) >>"$OUT/logs/build-go.log" 2>&1 && HAVE[go_select]=1 ||
+    built go
+    mkdir -p "$PB/goselect"
+    cp "$HERE/peers/go-select/main.go" "$PB/goselect/"
+    (cd "$PB/goselect" && go build -o goselect main.go) >>"$OUT/logs/build-go.log" 2>&1 && built go_select ||
       log "the Go select peer did not build (see $OUT/logs/build-go.log): select for go reads -"
   else
     log "go build failed (see $OUT/logs/build-go.log): skipping the go peer"
   fi
-else
-  log "go is not installed: skipping the go peer (apt-get install golang-go)"
 fi
 
-log "building vt peer (maven)"
-if (cd "$A/vt" && mvn -q -B -ntp package) >"$OUT/logs/build-vt.log" 2>&1; then
-  HAVE[vt]=1
+if ! wants vt; then
+  :
+elif cached vt; then
+  log "vt peer: built before in ${PB#"$ROOT/"}"
 else
-  log "vt build failed (see $OUT/logs/build-vt.log): skipping the vt peer"
-fi
-
-log "building kotlin peer (maven, kotlin-maven-plugin), with this directory's select peer"
-mkdir -p "$A/kotlin/src/main/kotlin/gortpeers"
-cp "$HERE/peers/kotlin-select/KtSelect.kt" "$A/kotlin/src/main/kotlin/gortpeers/"
-if (cd "$A/kotlin" && mvn -q -B -ntp package) >"$OUT/logs/build-kotlin.log" 2>&1; then
-  HAVE[kotlin]=1 HAVE[kotlin_select]=1
-else
-  log "the kotlin build with the select peer failed; retrying without it (select for kotlin reads -)"
-  rm -rf "$A/kotlin/src/main/kotlin/gortpeers"
-  if (cd "$A/kotlin" && mvn -q -B -ntp package) >>"$OUT/logs/build-kotlin.log" 2>&1; then
-    HAVE[kotlin]=1
+  log "building vt peer (maven)"
+  if (cd "$A/vt" && mvn -q -B -ntp package) >"$OUT/logs/build-vt.log" 2>&1; then
+    built vt
   else
-    log "kotlin build failed (see $OUT/logs/build-kotlin.log): skipping the kotlin peer"
+    log "vt build failed (see $OUT/logs/build-vt.log): skipping the vt peer"
   fi
 fi
+
+if ! wants kotlin; then
+  :
+elif cached kotlin; then
+  cached kotlin_select || true
+  log "kotlin peer: built before in ${PB#"$ROOT/"}"
+else
+  log "building kotlin peer (maven, kotlin-maven-plugin), with this directory's select peer"
+  mkdir -p "$A/kotlin/src/main/kotlin/gortpeers"
+  cp "$HERE/peers/kotlin-select/KtSelect.kt" "$A/kotlin/src/main/kotlin/gortpeers/"
+  if (cd "$A/kotlin" && mvn -q -B -ntp package) >"$OUT/logs/build-kotlin.log" 2>&1; then
+    built kotlin
+    built kotlin_select
+  else
+    log "the kotlin build with the select peer failed; retrying without it (select for kotlin reads -)"
+    rm -rf "$A/kotlin/src/main/kotlin/gortpeers"
+    if (cd "$A/kotlin" && mvn -q -B -ntp package) >>"$OUT/logs/build-kotlin.log" 2>&1; then
+      built kotlin
+    else
+      log "kotlin build failed (see $OUT/logs/build-kotlin.log): skipping the kotlin peer"
+    fi
+  fi
+fi
+exec 8>&- # the peers are built: other runs may use the copy
 
 {
   echo "gort: commit $GORT_COMMIT$( ((GORT_DIRTY)) && echo " plus $GORT_DIRTY uncommitted files in gort-runtime")"
@@ -195,7 +263,7 @@ fi
   echo "machine: $(nproc) cpus, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
   command -v wrk >/dev/null 2>&1 && echo "wrk: $(wrk -v 2>&1 | head -1 | sed 's/ Copyright.*//')"
   echo "sizes: PINGPONG_N=$PINGPONG_N THREADRING_HOPS=$THREADRING_HOPS MPMC_N=$MPMC_N COMPUTE_K=$COMPUTE_K TIMERS_N=$TIMERS_N SELECT_N=$SELECT_N HOG_WAIT_MS=$HOG_WAIT_MS"
-  echo "net sizes: ECHO_CONNS=$ECHO_CONNS ECHO_RT=$ECHO_RT ECHO_WARM_RT=$ECHO_WARM_RT NETMEM_N=$NETMEM_N NETMEM_WARM=$NETMEM_WARM HTTP: wrk -c $HTTP_CONNS -t $HTTP_THREADS -d ${HTTP_DURATION}s after a ${HTTP_WARM}s warm-up run"
+  echo "net sizes: ECHO_CONNS=$ECHO_CONNS ECHO_RT=$ECHO_RT ECHO_WARM_RT=$ECHO_WARM_RT NETMEM_N=$NETMEM_N NETMEM_WARM=$NETMEM_WARM HTTP_CONNS=$HTTP_CONNS HTTP_THREADS=$HTTP_THREADS HTTP_DURATION=$HTTP_DURATION HTTP_WARM=$HTTP_WARM (wrk -c $HTTP_CONNS -t $HTTP_THREADS -d ${HTTP_DURATION}s after a ${HTTP_WARM}s warm-up run)"
 } >"$OUT/versions.txt"
 sed 's/^/  /' "$OUT/versions.txt" >&2
 
@@ -212,7 +280,7 @@ cmd_for() { # impl bench n -> sets CMD; fails if that impl cannot run that bench
   case $impl:$bench in
     gort:*) CMD=("$JAVA" "${GORT_FLAGS[@]}" "-Dgort.gomaxprocs=$n" -cp "$WORK/gort-bench.jar"
                  dev.gort.bench.anchors.GortAnchors "$bench" "$n") ;;
-    go:select) [[ -n ${HAVE[go_select]:-} ]] || return 1; CMD=("$WORK/goselect/goselect" select "$n") ;;
+    go:select) [[ -n ${HAVE[go_select]:-} ]] || return 1; CMD=("$PB/goselect/goselect" select "$n") ;;
     go:netmem | kotlin:netmem) return 1 ;; # no peer program (vt: the JDK's, below)
     vt:netmem) [[ -n ${HAVE[gort]:-} ]] || return 1
                CMD=("$JAVA" "${JVM_COMMON[@]}" "-Djdk.virtualThreadScheduler.parallelism=$n"
@@ -289,6 +357,7 @@ hog_one() { # rep impl
   echo "${CMD[*]}" >"$f.cmd"
   local load0
   read -r load0 _ </proc/loadavg
+  : >"$f.out" # before the poll below reads it (the background job opens it only when it starts)
   "${CMD[@]}" >"$f.out" 2>"$f.err" &
   local pid=$!
   local start="" ran="" now deadline
@@ -428,6 +497,9 @@ http_one() { # rep impl n
 # --- the plan --------------------------------------------------------------------
 PLAN=("skynet 2" "spawn 2" "pingpong 1" "pingpong 2" "threadring 1" "threadring 2"
   "mpmc 2" "select 2" "syscallmix 2" "timers 2" "mem 2" "echo 2" "netmem 2" "http 2" "hog 1")
+if [[ ${QUICK:-} == 1 ]]; then # see the header: no skynet, spawn, mem; one processor count each
+  PLAN=("pingpong 2" "threadring 2" "mpmc 2" "select 2" "syscallmix 2" "timers 2" "echo 2" "http 2" "hog 1")
+fi
 for b in ${ONLY:-}; do
   case " skynet spawn pingpong threadring mpmc select syscallmix timers mem echo netmem http hog " in
     *" $b "*) ;;
@@ -455,113 +527,24 @@ for rep in $(seq 1 "$REPEATS"); do
 done
 log "total wall $(($(date +%s) - T_START)) s"
 
-# --- the table -------------------------------------------------------------------
-python3 - "$OUT" "$STAMP" "$CMDLINE" "$(($(date +%s) - T_START))" >"$TABLE" <<'PY'
-import os, re, statistics, sys
-from collections import defaultdict
-
-out, stamp, cmdline, wall = sys.argv[1:5]
-ORDER = [
-    ("skynet", "2", "ms per full 1M-leaf run"),
-    ("spawn", "2", "ns per task (1M tasks)"),
-    ("pingpong", "1", "ns per round trip (unbuffered, 1M)"),
-    ("pingpong", "2", "ns per round trip (unbuffered, 1M)"),
-    ("threadring", "1", "ns per hop (503 tasks, 10M hops)"),
-    ("threadring", "2", "ns per hop (503 tasks, 10M hops)"),
-    ("mpmc", "2", "ns per message (cap 1024, 4P/4C, 10M)"),
-    ("select", "2", "ns per 2-case select (2 unbuffered feeders, 1M selects; not an anchor)"),
-    ("syscallmix", "2", "compute time with 64 blockers in 1 ms usleep/nanosleep / without; 1.0 = no harm"),
-    ("syscallmix_blockcalls", "2", "blocking calls/s completed while computing (ideal ~60k); HIGHER is better"),
-    ("syscallmix_cpu", "2", "CPU cores busy during the mixed phase (of 2); higher means less idle"),
-    ("timers_wall", "2", "ms wall, 100k tasks x 5 sleeps of 1..100 ms"),
-    ("timers_p50late", "2", "ms p50 wake-up lateness"),
-    ("timers_p99late", "2", "ms p99 wake-up lateness"),
-    ("mem_heap", "2", "heap bytes per parked task after GC, 1M parked in recv (Go: HeapInuse+StackInuse)"),
-    ("mem_rss", "2", "RSS bytes per parked task (1M)"),
-    ("echo", "2", "round trips/s, 64 conns x 20k round trips of 64 B, loopback, a goroutine per connection; HIGHER is better"),
-    ("netmem_socket", "2", "heap bytes per accepted idle connection held without a reader (Gort's Conn and poll descriptor; vt column: a java.net Socket)"),
-    ("netmem_parked", "2", "heap bytes per connection beyond that: a goroutine (vt column: a virtual thread) parked in read, 64 B buffer, 10k connections"),
-    ("netmem_rss", "2", "RSS bytes per idle connection with its parked reader (10k)"),
-    ("http", "2", "requests/s, wrk -c 64 -t 2 -d 5s on GET /; gort = the example server, vt column = the JDK's HttpServer on virtual threads; HIGHER is better"),
-    ("http_p99", "2", "ms, wrk's p99 latency in that run"),
-    ("http_cpu", "2", "server CPU us per request in that run (wrk shares the 2 cores)"),
-    ("hog", "1", "1 = the spawned task ran within 2 s while main spins without calls; HIGHER is better"),
-    ("hog_latency", "1", "ms from HOG start until the spawned task ran (only when it ran)"),
-]
-IMPLS = ["gort", "go", "vt", "kotlin"]
-LINE = re.compile(r"rep=(\d+) RESULT bench=(\S+) impl=(\S+) procs=(\d+) value=(\S+) unit=(\S+)")
-vals, units, fails = defaultdict(list), {}, []
-with open(os.path.join(out, "results.txt")) as f:
-    for line in f:
-        line = line.strip()
-        m = LINE.match(line)
-        if m:
-            rep, bench, impl, procs, value, unit = m.groups()
-            vals[(bench, procs, impl)].append(float(value))
-            units[bench] = unit
-        elif " FAIL " in line:
-            fails.append(line)
-reps = max((len(v) for v in vals.values()), default=0)
-
-def fmt(v):
-    a = abs(v)
-    if v == int(v) and a < 1000: return str(int(v))
-    if a >= 1000: return f"{v:,.0f}"
-    if a >= 100: return f"{v:.0f}"
-    if a >= 10: return f"{v:.1f}"
-    return f"{v:.2f}"
-
-def med(k):
-    v = vals.get(k)
-    return statistics.median(v) if v else None
-
-print(f"Generated by `{cmdline}` from `gort-bench/target/peers-{stamp}/` ({reps} pass(es); every benchmark x "
-      f"implementation ran in its own process per pass; wall {int(wall) // 60} min {int(wall) % 60} s).\n")
-print("Cell = median over passes of each process's value" + (", then (min-max over passes)" if reps > 1 else "")
-      + ". Within a process, the value is the median of the later (warmed-up) iterations, as in the anchors. "
-      "Lower is better except for syscallmix_blockcalls, syscallmix_cpu, echo, http and hog, where higher is better; "
-      "elsewhere a ratio below 1 means Gort is faster / smaller.\n")
-print("| bench | N | unit | gort | go | vt (JDK 25) | kotlin | gort/go | gort/vt | gort/kotlin | what |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
-for bench, procs, what in ORDER:
-    base = bench.split("_")[0]  # timers_wall -> timers: the process that failed
-    if not any((bench, procs, i) in vals for i in IMPLS) and not any(f" bench={base} " in x and f" procs={procs} " in x for x in fails):
-        continue
-    cells = []
-    for impl in IMPLS:
-        v = vals.get((bench, procs, impl))
-        if not v:
-            failed = any(f" bench={base} " in x and f" impl={impl} " in x and f" procs={procs} " in x for x in fails)
-            cells.append("FAIL" if failed else "-")
-            continue
-        c = fmt(statistics.median(v))
-        if len(v) > 1: c += f" ({fmt(min(v))}-{fmt(max(v))})"
-        if len(v) < reps: c += f" [n={len(v)}]"
-        cells.append(f"**{c}**" if impl == "gort" else c)
-    g = med((bench, procs, "gort"))
-    ratios = []
-    for impl in IMPLS[1:]:
-        p = med((bench, procs, impl))
-        ratios.append(f"{g / p:.2f}" if g is not None and p else "-")
-    print(f"| {bench} | {procs} | {units.get(bench, '')} | " + " | ".join(cells) + " | " + " | ".join(ratios) + f" | {what} |")
-print()
-if fails:
-    print("Failures:\n")
-    for x in fails: print(f"- `{x}`")
-    print()
-loads = []
-lp = os.path.join(out, "load.txt")
-if os.path.exists(lp):
-    with open(lp) as f:
-        for line in f:
-            loads += [float(x.split("=")[1]) for x in line.split() if x.startswith("load_")]
-if loads:
-    print(f"1-minute load average at the start and end of each process: median {statistics.median(loads):.2f}, "
-          f"range {min(loads):.2f}-{max(loads):.2f} (this run's own process adds about 1-2 on 2 cores; "
-          f"more means other jobs shared the machine).\n")
-print("Versions and machine:\n")
-with open(os.path.join(out, "versions.txt")) as f:
-    for line in f: print(f"- {line.strip()}")
-PY
-cat "$TABLE"
-log "table: ${TABLE#"$ROOT/"}; raw output: ${OUT#"$ROOT/"}/"
+# --- the table and the chart -----------------------------------------------------
+# dev.gort.bench.report.BenchReport (tested by BenchReportTest): from the jar this run built, or,
+# if that build failed, straight from its sources (the JDK's source launcher), so the peers' figures
+# still get their table.
+WALL=$(($(date +%s) - T_START))
+REPORT_ARGS=(--dir "${OUT#"$ROOT/"}" --md "$TABLE" --svg "$CHART" --command "$CMDLINE" --stamp "$STAMP"
+  --wall "$WALL" --impls "${IMPLS[*]}")
+if [[ -n ${HAVE[gort]:-} ]]; then
+  REPORT=("$JAVA" -cp "$WORK/gort-bench.jar" dev.gort.bench.report.BenchReport)
+else
+  REPORT=("$JAVA" "$HERE/src/main/java/dev/gort/bench/report/BenchReport.java")
+fi
+if ! (cd "$ROOT" && "${REPORT[@]}" "${REPORT_ARGS[@]}"); then
+  log "writing the table and chart failed (${REPORT[*]} ${REPORT_ARGS[*]}); raw output: ${OUT#"$ROOT/"}/"
+  exit 1
+fi
+log "table: ${TABLE#"$ROOT/"}; chart: ${CHART#"$ROOT/"}; raw output: ${OUT#"$ROOT/"}/"
+if [[ -z ${HAVE[gort]:-} ]]; then
+  log "gort did not build (see ${OUT#"$ROOT/"}/logs/build-gort.log): the table has no gort figures"
+  exit 1
+fi
