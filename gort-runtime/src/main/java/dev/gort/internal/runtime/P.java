@@ -67,6 +67,9 @@ final class P {
     long sysmonPreemptWhen;
     M sysmonPreemptM;
     int sysmonPreemptSwitch;
+    /** The M and its nswitch when sysmon last saw this P's timers overdue; sysmon only. */
+    M sysmonTimerM;
+    int sysmonTimerSwitch;
 
     /**
      * Set (under sched.lock, once) when sysmon gave this P's place in allp to a replacement
