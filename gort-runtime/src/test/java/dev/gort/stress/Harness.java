@@ -145,9 +145,14 @@ final class Harness {
         }
     }
 
-    /** Heap after GC per round (bytes) and gort-m threads per round, for the log. */
+    /** Heap after GC per round (KiB) and gort-m threads per round, for the log (long runs elided). */
     String trend() {
-        return "heap KiB " + heapAfterRound.stream().map(b -> b >> 10).toList() + ", gort-m threads " + threadsAfterRound;
+        return "heap KiB " + ends(heapAfterRound.stream().map(b -> b >> 10).toList()) + ", gort-m threads "
+                + ends(threadsAfterRound);
+    }
+
+    private static String ends(List<?> l) {
+        return l.size() <= 12 ? l.toString() : l.subList(0, 6) + " ... " + l.subList(l.size() - 6, l.size());
     }
 
     private void leak(String name, String what) {
