@@ -26,7 +26,8 @@ final class Harness {
         void run() throws Throwable;
     }
 
-    private static final long SETTLE_SECONDS = 60;
+    private final long settleSeconds;
+    private final long stallSeconds;
     /** Absolute bound of one round even while it makes progress (a livelock is a failure too). */
     private static final long ROUND_LIMIT_SECONDS = 900;
 
@@ -41,6 +42,13 @@ final class Harness {
      *     freed: the peak of concurrent blocking calls plus Ps plus slack)
      */
     Harness(String who, int threadBound) {
+        this(who, threadBound, Tier.STALL_SECONDS, 60);
+    }
+
+    /** With other bounds: the watchdog's, and the wait for goroutines and threads to end (seconds). */
+    Harness(String who, int threadBound, long stallSeconds, long settleSeconds) {
+        this.stallSeconds = stallSeconds;
+        this.settleSeconds = settleSeconds;
         this.who = who;
         this.goroutineBaseline = Go.numGoroutine();
         this.threadBound = threadBound;
@@ -58,7 +66,7 @@ final class Harness {
         }, "stress-round");
         runner.setDaemon(true);
         long t0 = System.nanoTime();
-        try (Watchdog w = Watchdog.start(who + " " + name)) {
+        try (Watchdog w = Watchdog.start(who + " " + name, stallSeconds)) {
             runner.start();
             while (runner.isAlive()) {
                 join(runner, 100);
@@ -87,7 +95,7 @@ final class Harness {
     }
 
     private void checkLeaks(String name) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settleSeconds);
         int n;
         // Bounded polling: a goroutine that signalled its end is still finishing its last frames.
         while ((n = Go.numGoroutine()) > goroutineBaseline && System.nanoTime() < deadline) {
@@ -98,7 +106,7 @@ final class Harness {
         }
         List<String> ours = new ArrayList<>();
         int ms = 0;
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settleSeconds);
         do {
             ours.clear();
             ms = 0;
