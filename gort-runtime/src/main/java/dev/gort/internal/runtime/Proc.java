@@ -1747,7 +1747,10 @@ public final class Proc {
      * allglen; here goroutines start without a G (newproc) and dead Gs move between free lists
      * while others run, so that difference could count a goroutine twice or not at all in the
      * instant it starts or its G changes lists. With these counters, goroutines created by the
-     * caller are always counted, whatever the other Ms are doing.
+     * caller are always counted, whatever the other Ms are doing. Go clamps the sum at 1 (its
+     * main goroutine always exists); Gort's library mode can have no goroutine at all, so the
+     * floor is 0, else a goroutine left behind from a runtime at rest would go unseen (1 either
+     * way; found by the stress tier's leak check).
      */
     static int gcount() {
         long n = sched.ngdelta.get() - sched.ngsys.get();
@@ -1757,7 +1760,7 @@ public final class Proc {
         for (RetakenList r = sched.retaken; r != null; r = r.next) {
             n += r.p.ngdelta; // Ps still held by stuck Ms keep their counts until dropped
         }
-        return (int) Math.max(n, 1);
+        return (int) Math.max(n, 0);
     }
 
     /** Goroutines created but not started yet, so without a G (see newproc). A racy sum. */
