@@ -98,16 +98,17 @@ final class P {
 
     /**
      * Goroutines created on this P without a G yet, and such goroutines started (given a G) on
-     * this P; owner writes, gcount reads racily. See Proc.newproc.
+     * this P; owner writes (opaque: a volatile store would put a fence in every go statement),
+     * gcount reads racily (opaque). See Proc.newproc.
      */
-    volatile long pendingCreated;
-    volatile long pendingStarted;
+    long pendingCreated;
+    long pendingStarted;
 
     /**
      * Goroutines created on this P minus goroutines that ended on this P (Go has no such field:
-     * see Proc.gcount). Owner writes, gcount reads racily.
+     * see Proc.gcount). Owner writes (opaque), gcount reads racily (opaque).
      */
-    volatile long ngdelta;
+    long ngdelta;
 
     /**
      * Successful steals by this P's M from other Ps (stealWork), for the Scheduler MXBean. Owner
@@ -410,6 +411,9 @@ final class P {
     static final VarHandle RUNQHEAD;
     static final VarHandle RUNQTAIL;
     static final VarHandle RUNNEXT;
+    static final VarHandle PENDINGCREATED;
+    static final VarHandle PENDINGSTARTED;
+    static final VarHandle NGDELTA;
 
     static {
         try {
@@ -418,6 +422,9 @@ final class P {
             RUNQHEAD = l.findVarHandle(P.class, "runqhead", int.class);
             RUNQTAIL = l.findVarHandle(P.class, "runqtail", int.class);
             RUNNEXT = l.findVarHandle(P.class, "runnext", Object.class);
+            PENDINGCREATED = l.findVarHandle(P.class, "pendingCreated", long.class);
+            PENDINGSTARTED = l.findVarHandle(P.class, "pendingStarted", long.class);
+            NGDELTA = l.findVarHandle(P.class, "ngdelta", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

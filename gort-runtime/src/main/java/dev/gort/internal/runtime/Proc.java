@@ -314,8 +314,8 @@ public final class Proc {
         M mp = getmPreemptible(); // a safe point, as Go's newproc prologue is
         P pp = mp != null ? mp.p : null;
         if (pp != null && pp.m == mp) {
-            pp.pendingCreated = pp.pendingCreated + 1; // owner-only writer
-            pp.ngdelta = pp.ngdelta + 1;
+            P.PENDINGCREATED.setOpaque(pp, pp.pendingCreated + 1); // owner-only writer
+            P.NGDELTA.setOpaque(pp, pp.ngdelta + 1);
             pp.runqput(fn, true);
         } else {
             sched.pendingCreated.incrementAndGet();
@@ -343,7 +343,7 @@ public final class Proc {
         }
         G newg = newg(pp, fn);
         if (pp != null) {
-            pp.ngdelta = pp.ngdelta + 1; // owner-only writer
+            P.NGDELTA.setOpaque(pp, pp.ngdelta + 1); // owner-only writer
         } else {
             sched.ngdelta.incrementAndGet();
         }
@@ -395,7 +395,7 @@ public final class Proc {
         P pp = mp.p;
         G gp = newg(pp, fn);
         gp.setStatusRelease(_Grunnable);
-        pp.pendingStarted = pp.pendingStarted + 1; // owner-only writer
+        P.PENDINGSTARTED.setOpaque(pp, pp.pendingStarted + 1); // owner-only writer
         return gp;
     }
 
@@ -850,7 +850,7 @@ public final class Proc {
         dropg(mp, gp);
         P pp = mp.p;
         if (pp != null) {
-            pp.ngdelta = pp.ngdelta - 1; // owner-only writer
+            P.NGDELTA.setOpaque(pp, pp.ngdelta - 1); // owner-only writer
         } else {
             sched.ngdelta.decrementAndGet();
         }
@@ -1755,10 +1755,10 @@ public final class Proc {
     static int gcount() {
         long n = sched.ngdelta.get() - sched.ngsys.get();
         for (P pp : allp) {
-            n += pp.ngdelta;
+            n += (long) P.NGDELTA.getOpaque(pp);
         }
         for (RetakenList r = sched.retaken; r != null; r = r.next) {
-            n += r.p.ngdelta; // Ps still held by stuck Ms keep their counts until dropped
+            n += (long) P.NGDELTA.getOpaque(r.p); // Ps still held by stuck Ms keep their counts until dropped
         }
         return (int) Math.max(n, 0);
     }
@@ -1767,10 +1767,10 @@ public final class Proc {
     static long pendingGoroutines() {
         long n = sched.pendingCreated.get() - sched.pendingStarted.get();
         for (P pp : allp) {
-            n += pp.pendingCreated - pp.pendingStarted;
+            n += (long) P.PENDINGCREATED.getOpaque(pp) - (long) P.PENDINGSTARTED.getOpaque(pp);
         }
         for (RetakenList r = sched.retaken; r != null; r = r.next) {
-            n += r.p.pendingCreated - r.p.pendingStarted;
+            n += (long) P.PENDINGCREATED.getOpaque(r.p) - (long) P.PENDINGSTARTED.getOpaque(r.p);
         }
         return Math.max(n, 0);
     }
