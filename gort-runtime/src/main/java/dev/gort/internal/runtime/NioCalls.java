@@ -38,46 +38,12 @@ final class NioCalls {
     /** An operation on an open channel (the NioNetFD's {@code *0} methods); see the class comment. */
     static int io(int op, NioNetFD fd, ByteBuffer b) throws IOException {
         if (neverTrue) {
-            padding = padding * 31 + 0;
-            padding = padding * 31 + 1;
-            padding = padding * 31 + 2;
-            padding = padding * 31 + 3;
-            padding = padding * 31 + 4;
-            padding = padding * 31 + 5;
-            padding = padding * 31 + 6;
-            padding = padding * 31 + 7;
-            padding = padding * 31 + 8;
-            padding = padding * 31 + 9;
-            padding = padding * 31 + 10;
-            padding = padding * 31 + 11;
-            padding = padding * 31 + 12;
-            padding = padding * 31 + 13;
-            padding = padding * 31 + 14;
-            padding = padding * 31 + 15;
-            padding = padding * 31 + 16;
-            padding = padding * 31 + 17;
-            padding = padding * 31 + 18;
-            padding = padding * 31 + 19;
-            padding = padding * 31 + 20;
-            padding = padding * 31 + 21;
-            padding = padding * 31 + 22;
-            padding = padding * 31 + 23;
-            padding = padding * 31 + 24;
-            padding = padding * 31 + 25;
-            padding = padding * 31 + 26;
-            padding = padding * 31 + 27;
-            padding = padding * 31 + 28;
-            padding = padding * 31 + 29;
-            padding = padding * 31 + 30;
-            padding = padding * 31 + 31;
-            padding = padding * 31 + 32;
-            padding = padding * 31 + 33;
-            padding = padding * 31 + 34;
-            padding = padding * 31 + 35;
-            padding = padding * 31 + 36;
-            padding = padding * 31 + 37;
-            padding = padding * 31 + 38;
-            padding = padding * 31 + 39;
+            // 80 array stores: about 480 bytes of bytecode, more than FreqInlineSize.
+            padding += java.util.Arrays.hashCode(new int[] {
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+                20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
+                40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59,
+                60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79});
         }
         return switch (op) {
             case READ -> fd.read0(b);
@@ -99,46 +65,12 @@ final class NioCalls {
     /** Makes a channel: a listener or a dial for (net, addr), or an accepted connection of fd. */
     static NioNetFD make(int op, String net, InetSocketAddress addr, NioNetFD fd) throws IOException {
         if (neverTrue) {
-            padding = padding * 31 + 0;
-            padding = padding * 31 + 1;
-            padding = padding * 31 + 2;
-            padding = padding * 31 + 3;
-            padding = padding * 31 + 4;
-            padding = padding * 31 + 5;
-            padding = padding * 31 + 6;
-            padding = padding * 31 + 7;
-            padding = padding * 31 + 8;
-            padding = padding * 31 + 9;
-            padding = padding * 31 + 10;
-            padding = padding * 31 + 11;
-            padding = padding * 31 + 12;
-            padding = padding * 31 + 13;
-            padding = padding * 31 + 14;
-            padding = padding * 31 + 15;
-            padding = padding * 31 + 16;
-            padding = padding * 31 + 17;
-            padding = padding * 31 + 18;
-            padding = padding * 31 + 19;
-            padding = padding * 31 + 20;
-            padding = padding * 31 + 21;
-            padding = padding * 31 + 22;
-            padding = padding * 31 + 23;
-            padding = padding * 31 + 24;
-            padding = padding * 31 + 25;
-            padding = padding * 31 + 26;
-            padding = padding * 31 + 27;
-            padding = padding * 31 + 28;
-            padding = padding * 31 + 29;
-            padding = padding * 31 + 30;
-            padding = padding * 31 + 31;
-            padding = padding * 31 + 32;
-            padding = padding * 31 + 33;
-            padding = padding * 31 + 34;
-            padding = padding * 31 + 35;
-            padding = padding * 31 + 36;
-            padding = padding * 31 + 37;
-            padding = padding * 31 + 38;
-            padding = padding * 31 + 39;
+            // 80 array stores: about 480 bytes of bytecode, more than FreqInlineSize.
+            padding += java.util.Arrays.hashCode(new int[] {
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+                20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
+                40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59,
+                60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79});
         }
         return switch (op) {
             case LISTEN -> NioNetFD.listen0(net, addr);
