@@ -27,6 +27,7 @@ class PreemptTransformerTest {
         assertTrue(f.instruments("Main", app));
         assertTrue(f.instruments("dev/gort/testprog/HogProg", app));
         assertTrue(f.instruments("dev/gort/examples/Demo", app));
+        assertTrue(f.instruments("dev/gort/bench/anchors/GortAnchors", app));
         for (String jdk : new String[] {"java/lang/String", "javax/net/Socket", "jdk/internal/Foo", "sun/misc/Unsafe",
                 "com/sun/net/httpserver/HttpServer", "dev/gort/Go", "dev/gort/internal/runtime/Proc",
                 "dev/gort/agent/PreemptAgent"}) {
