@@ -36,6 +36,44 @@ class TraceTest {
     static final int ROUNDS = 200;
     static volatile long sink;
 
+    /**
+     * The hooks' guard is a constant in compiled code while tracing is off (Trace.on() reads a
+     * MutableCallSite): after the scheduler's hot paths are compiled with tracing off, starting a
+     * trace must still record them (the call site change deoptimizes the compiled code), and after
+     * the stop the same code must run on without recording.
+     */
+    @Test
+    void hooksCompiledWhileOffRecordOnceTracingStarts(@TempDir Path dir) throws Exception {
+        Go.gomaxprocs(1);
+        Go.main(() -> pingpong(300_000)); // long enough for C2 to compile park, ready and execute
+        Path file = dir.resolve("late.json");
+        Go.startTrace(file);
+        Go.main(() -> pingpong(1_000));
+        Go.stopTrace();
+        Go.main(() -> pingpong(100_000));
+        TraceFile t = new TraceFile(file);
+        long blocks = t.named("GoBlock").stream()
+                .filter(e -> "chan receive".equals(arg(e, "reason")) || "chan send".equals(arg(e, "reason"))).count();
+        assertTrue(blocks >= 1_000, "channel blocks recorded after a start while compiled: " + blocks);
+        assertTrue(blocks < 20_000, "events recorded after the stop: " + blocks);
+    }
+
+    static void pingpong(int n) {
+        Chan<Integer> a = Chan.make(), b = Chan.make();
+        Go.go(() -> {
+            for (Integer x : a) {
+                b.send(x + 1);
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            a.send(i);
+            if (b.recv() != i + 1) {
+                throw new AssertionError("ping-pong lost a value at " + i);
+            }
+        }
+        a.close();
+    }
+
     @Test
     void smallProgramTrace(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("trace.json");

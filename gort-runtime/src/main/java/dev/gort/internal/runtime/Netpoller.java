@@ -134,7 +134,7 @@ final class Netpoller {
         }
         for (int i = 0; i < list.n; i++) {
             list.gs[i].casgstatus(_Gwaiting, _Grunnable);
-            if (Trace.on) {
+            if (Trace.on()) {
                 Trace.goUnblock(mp, list.gs[i]);
             }
         }

@@ -293,7 +293,7 @@ public final class Proc {
                 sched.lock.unlock();
             }
         }
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.goCreate(mp, fn, 0);
         }
         wakep();
@@ -323,7 +323,7 @@ public final class Proc {
         // Dead -> runnable. A dead G is reachable only by its owner (it came off our free list or
         // was just made) and dumps skip dead Gs, so a release store does what Go's CAS does here.
         newg.setStatusRelease(_Grunnable);
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.goCreate(mp, fn, newg.goid);
         }
         if (pp != null) {
@@ -427,7 +427,7 @@ public final class Proc {
     static void gopark(M mp, Unlockf unlockf, Object lock, int reason) {
         G gp = mp.curg;
         gp.waitreason = reason;
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.goPark(gp); // the wait begins now, not after the yield (a cold yield takes ms)
         }
         mp.waitunlockf = unlockf;
@@ -452,7 +452,7 @@ public final class Proc {
 
     static void ready(G gp, boolean next, M mp) {
         gp.casgstatus(_Gwaiting, _Grunnable);
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.goUnblock(mp, gp);
         }
         P pp = mp != null ? mp.p : null;
@@ -621,7 +621,7 @@ public final class Proc {
             P pp = mp.p;
             pp.schedtick = pp.schedtick + 1; // owner-only writer
         }
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.goStart(mp, gp);
         }
     }
@@ -637,7 +637,7 @@ public final class Proc {
         Cont.run(c);
         mp.curcont = null;
         M.NSWITCH.setOpaque(mp, mp.nswitch + 1);
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.goStop(mp, gp, Cont.isDone(c), mp.mcallop);
         }
         if (Cont.isDone(c)) {
@@ -680,7 +680,7 @@ public final class Proc {
             mp.waitlock = null;
             if (!fn.unlock(gp, lock)) {
                 gp.casgstatus(_Gwaiting, _Grunnable);
-                if (Trace.on) {
+                if (Trace.on()) {
                     Trace.parkAborted(gp);
                 }
                 if (mp.p == null) {
@@ -905,7 +905,7 @@ public final class Proc {
                     G first = list.pop();
                     Netpoller.injectglist(list, mp);
                     first.casgstatus(_Gwaiting, _Grunnable);
-                    if (Trace.on) {
+                    if (Trace.on()) {
                         Trace.goUnblock(mp, first);
                     }
                     mp.inheritTime = false;
@@ -1059,7 +1059,7 @@ public final class Proc {
                             G first = list.pop();
                             Netpoller.injectglist(list, mp);
                             first.casgstatus(_Gwaiting, _Grunnable);
-                            if (Trace.on) {
+                            if (Trace.on()) {
                                 Trace.goUnblock(mp, first);
                             }
                             mp.inheritTime = false;
@@ -1166,7 +1166,7 @@ public final class Proc {
                     Object gp = pp.runqsteal(p2, stealTimersOrRunNextG);
                     if (gp != null) {
                         pp.nsteal = pp.nsteal + 1; // we own pp: a plain increment, no contention
-                        if (Trace.on) {
+                        if (Trace.on()) {
                             Trace.steal(mp, p2);
                         }
                         return gp;
@@ -1335,7 +1335,7 @@ public final class Proc {
         mp.nextp = pp;
         mp.alllink = sched.allm; // Go: allm, newest first
         sched.allm = mp;
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.threadStart(id, mp.getName(), pp, spinning);
         }
         mp.start();
@@ -1513,7 +1513,7 @@ public final class Proc {
         mp.p = pp;
         pp.m = mp;
         pp.status = _Prunning;
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.procStart(mp, pp);
         }
     }
@@ -1524,7 +1524,7 @@ public final class Proc {
         if (pp.m != mp || pp.status != _Prunning) {
             throw fatal("releasep: invalid p state");
         }
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.procStop(mp, pp);
         }
         mp.p = null;
@@ -1812,7 +1812,7 @@ public final class Proc {
         } finally {
             gp.casgstatus(_Grunning | _Gscan, _Grunning);
         }
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.handoff(np, Trace.HANDOFF_STUCK, gp, mp);
         }
         if (!stopped) {
@@ -1827,7 +1827,7 @@ public final class Proc {
      */
     static void dropRetakenP(M mp) {
         P pp = mp.p;
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.procStop(mp, pp);
         }
         mp.p = null;
@@ -1962,7 +1962,7 @@ public final class Proc {
             }
         }
         if (waiting == 0 && mr.goexited) {
-            if (Trace.on) {
+            if (Trace.on()) {
                 Trace.deadlock("no goroutines (main called runtime.Goexit) - deadlock!", 0);
             }
             sched.lock.unlock();
@@ -1979,7 +1979,7 @@ public final class Proc {
         if (waiting == 0 || PlainThreads.mayWake(mr.waiter)) {
             return;
         }
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.deadlock("all goroutines are asleep - deadlock!", waiting);
         }
         sched.lock.unlock(); // the dump below takes other runtime locks

@@ -92,7 +92,7 @@ final class Syscall {
             Proc.dropRetakenP(mp); // sysmon already gave our P away: enter without one
             pp = null;
         }
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.syscallEnter(mp, gp, false);
         }
         mp.curg = null;
@@ -132,7 +132,7 @@ final class Syscall {
     /** Go: entersyscallblock. The call is known to block: hand the P off now. */
     static void entersyscallblock(M mp, G gp) {
         gp.casgstatus(_Grunning, _Gsyscall);
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.syscallEnter(mp, gp, true);
         }
         P pp = mp.p;
@@ -158,7 +158,7 @@ final class Syscall {
             P pp = mp.p;
             pp.syscalltick = pp.syscalltick + 1;
             gp.casgstatus(_Gsyscall, _Grunning);
-            if (Trace.on) {
+            if (Trace.on()) {
                 Trace.syscallExit(mp, gp);
             }
             return;

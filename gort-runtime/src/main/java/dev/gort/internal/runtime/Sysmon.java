@@ -77,7 +77,7 @@ final class Sysmon extends Thread {
         }
         Sysmon s = new Sysmon(id);
         instance = s;
-        if (Trace.on) {
+        if (Trace.on()) {
             Trace.threadStart(id, s.getName(), null, false);
         }
         s.start();
@@ -312,7 +312,7 @@ final class Sysmon extends Thread {
                     n++;
                     pp.syscalltick = pp.syscalltick + 1;
                     sched.nhandoff.incrementAndGet();
-                    if (Trace.on) {
+                    if (Trace.on()) {
                         Trace.syscallRetaken(pp);
                     }
                     Proc.handoffp(pp);
@@ -343,7 +343,7 @@ final class Sysmon extends Thread {
         int sw = mp.nswitch;
         if (pp.sysmonPreemptWhen == 0 || pp.sysmonPreemptM != mp || pp.sysmonPreemptSwitch != sw) {
             gp.requestPreempt();
-            if (Trace.on) {
+            if (Trace.on()) {
                 Trace.preemptRequest(pp, gp);
             }
             pp.sysmonPreemptWhen = now;
