@@ -62,6 +62,13 @@ final class M extends Thread {
     Proc.Unlockf waitunlockf;
     Object waitlock;
 
+    /** gopark's request to the M, in one call: keeps gopark small enough to inline (see there). */
+    void parkRequest(Proc.Unlockf unlockf, Object lock) {
+        waitunlockf = unlockf;
+        waitlock = lock;
+        mcallop = Proc.MCALL_PARK;
+    }
+
     /** Out-parameter of findRunnable: whether the G inherits the time slice. */
     boolean inheritTime;
     /** Out-parameter of stealWork: start findRunnable over (Go: stealWork's newWork). */
