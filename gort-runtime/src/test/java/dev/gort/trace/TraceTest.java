@@ -37,10 +37,9 @@ class TraceTest {
     static volatile long sink;
 
     /**
-     * The hooks' guard is a constant in compiled code while tracing is off (Trace.on() reads a
-     * MutableCallSite): after the scheduler's hot paths are compiled with tracing off, starting a
-     * trace must still record them (the call site change deoptimizes the compiled code), and after
-     * the stop the same code must run on without recording.
+     * A trace started after the scheduler's hot paths were compiled with tracing off must record
+     * them, and after the stop the same code must run on without recording: whatever form the
+     * hooks' guard takes (a field, a call site the JIT folds), the compiled code must see it change.
      */
     @Test
     void hooksCompiledWhileOffRecordOnceTracingStarts(@TempDir Path dir) throws Exception {

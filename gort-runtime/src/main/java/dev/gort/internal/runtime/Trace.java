@@ -3,9 +3,6 @@ package dev.gort.internal.runtime;
 import static dev.gort.internal.runtime.Sched.sched;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MutableCallSite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,14 +12,12 @@ import java.util.List;
  * The execution tracer (Go: runtime/trace2*.go) and the switch in front of the JFR events.
  *
  * <h2>Cost when off</h2>
- * Every hook in the scheduler is written {@code if (Trace.on()) Trace.x(...)}. {@link #on()} reads
- * a {@code MutableCallSite} through a {@code static final} method handle, which the JIT compiles
- * to a constant with a dependency on the call site: compiled code carries no load and no branch
- * for a hook while tracing is off, and {@link #setOn} deoptimizes it when a session or a JFR
- * recording starts (as Go's tracer, off costs only the code around the hooks; measured by
- * {@code gort-bench/traceoff.sh}). {@link #on} is true while a trace session runs or a JFR
- * recording runs ({@link TraceJfr}); each method below then checks which of the two wants the
- * event.
+ * Every hook in the scheduler is written {@code if (Trace.on()) Trace.x(...)}: one load of a static
+ * field and a branch the CPU predicts as not taken, plus the hook's bytecode, which counts against
+ * the JIT's inlining limits (keep hot, small methods such as Proc.gopark within them).
+ * {@code gort-bench/traceoff.sh} measures the cost against a build without the hooks. {@link #on}
+ * is true while a trace session runs or a JFR recording runs ({@link TraceJfr}); each method below
+ * then checks which of the two wants the event.
  *
  * <h2>Buffers</h2>
  * As in Go, events are appended without locks to a buffer owned by the writer: here one per P
@@ -44,25 +39,21 @@ final class Trace {
 
     /** Any consumer wants events: a session runs or JFR records. Written under Trace.class (setOn). */
     static volatile boolean on;
-    /** {@link #on} for compiled code: its target is a constant handle, re-pointed by setOn. */
-    private static final MutableCallSite ON_SITE = new MutableCallSite(MethodHandles.constant(boolean.class, false));
-    private static final MethodHandle ON = ON_SITE.dynamicInvoker();
-
-    /** Whether any consumer wants events; the guard of every hook (see "Cost when off"). */
+    /**
+     * The guard of every hook (see "Cost when off"): one load and a branch. Not a
+     * MutableCallSite read through its dynamicInvoker, which looked free but is not: C2 cannot
+     * bind the invoker's virtual CallSite.getTarget() call, so every hook made a call (skynet
+     * paid about 4 %, measured by gort-bench/traceoff.sh).
+     */
     static boolean on() {
-        try {
-            return (boolean) ON.invokeExact();
-        } catch (Throwable t) {
-            throw new AssertionError(t); // a constant handle cannot throw
-        }
+        return on;
     }
 
-    /** Sets {@link #on} and re-points the hooks' guard; under Trace.class. */
+    /** Sets {@link #on}; under Trace.class. */
     private static void setOn(boolean v) {
         on = v;
-        ON_SITE.setTarget(MethodHandles.constant(boolean.class, v));
-        MutableCallSite.syncAll(new MutableCallSite[] {ON_SITE});
     }
+
     /** The running session, or null. Written under Trace.class. */
     static volatile Session session;
 
