@@ -11,14 +11,16 @@ import java.util.List;
  * {@code javax/}, {@code jdk/}, {@code sun/}, {@code com/sun/}; names starting {@code dev/gort/}
  * except the test programs, examples and benchmark programs ({@code dev/gort/testprog/},
  * {@code dev/gort/examples/}, {@code dev/gort/bench/anchors/}), which are application code (left
- * out, the anchors' hog "with the agent" measured the hand-off path instead of the checkpoints). Then two optional system properties, comma-separated name prefixes
- * in internal ({@code com/example/}) or dotted ({@code com.example.}) form:
+ * out, the anchors' hog "with the agent" measured the hand-off path instead of the checkpoints).
+ * Then two optional system properties, comma-separated name prefixes in internal
+ * ({@code com/example/}) or dotted ({@code com.example.}) form:
  * {@code gort.agent.include} (when set, only classes matching one of them) and
  * {@code gort.agent.exclude} (classes matching one of them are skipped, e.g. {@code org/junit/}).
  */
 final class ClassFilter {
     private static final List<String> JDK = List.of("java/", "javax/", "jdk/", "sun/", "com/sun/");
-    private static final List<String> GORT_APPS = List.of("dev/gort/testprog/", "dev/gort/examples/", "dev/gort/bench/anchors/");
+    private static final List<String> GORT_APPS =
+            List.of("dev/gort/testprog/", "dev/gort/examples/", "dev/gort/bench/anchors/");
 
     private final List<String> include; // null: everything not excluded
     private final List<String> exclude;
