@@ -62,6 +62,7 @@ final class Timer {
     boolean reset(long when, long period) {
         mu.lock();
         boolean pending;
+        boolean first;
         try {
             pending = removeLocked();
             seq++;
@@ -69,11 +70,13 @@ final class Timer {
             pending |= drained;
             this.when = when;
             this.period = period;
-            Timers.addToCurrentP(this);
+            first = Timers.addToCurrentP(this);
         } finally {
             mu.unlock();
         }
-        Timers.wakeNetPoller(when);
+        if (first) {
+            Timers.wakeNetPoller(when);
+        }
         return pending;
     }
 

@@ -13,6 +13,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>{@link #mu} protects the heap. {@link #minWhen} mirrors the head's {@code when} (0 = empty)
  * for lock-free peeks by findRunnable and checkTimersNoP.
  *
+ * <p>As in Go 1.23 ({@code timerWhen}), each slot keeps its timer's {@code when} beside it
+ * ({@link #whens}, a parallel array): sifting compares contiguous longs instead of loading
+ * four scattered Timer objects per level. With 100,000 sleeping goroutines the heap outgrows
+ * the caches, and the loads made siftDown a quarter of the timers benchmark's CPU. Invariant
+ * (under mu): {@code whens[i] == heap[i].when} for {@code i < len}.
+ *
  * <p>Deviation from Go: stop and reset remove the timer from its heap directly, under the owning
  * heap's lock, instead of marking it and letting the owner clean up lazily (Go's
  * timerZombie/timerModified). Simpler, and the same results; it costs a lock of another P's heap
@@ -24,6 +30,8 @@ final class Timers {
     final Lock mu = new Lock();
     /** The heap; under mu. */
     private Timer[] heap = new Timer[16];
+    /** whens[i] == heap[i].when; under mu. */
+    private long[] whens = new long[16];
     /** Heap size; under mu. */
     private int len;
     /** The earliest when, or 0 if the heap is empty; written under mu, read racily. */
@@ -33,9 +41,11 @@ final class Timers {
 
     /**
      * Go: maybeAdd. Puts t (its mu held, in no heap) on the current P's heap; from a plain thread
-     * or an M without a P, on a random P's heap.
+     * or an M without a P, on a random P's heap. Returns whether t is now its heap's earliest
+     * timer: only then may an M asleep until that heap's old head need waking (Go: maybeAdd's
+     * {@code when < wakeTime} test before wakeNetPoller).
      */
-    static void addToCurrentP(Timer t) {
+    static boolean addToCurrentP(Timer t) {
         M mp = Proc.getm();
         P pp = mp != null ? mp.p : null;
         boolean own = pp != null && pp.m == mp;
@@ -52,7 +62,7 @@ final class Timers {
             try {
                 if (!ts.dead) {
                     ts.add(t);
-                    return;
+                    return t.heapIndex == 0;
                 }
             } finally {
                 ts.mu.unlock();
@@ -65,13 +75,15 @@ final class Timers {
     void add(Timer t) {
         if (len == heap.length) {
             heap = Arrays.copyOf(heap, len * 2);
+            whens = Arrays.copyOf(whens, len * 2);
         }
         heap[len] = t;
+        whens[len] = t.when;
         t.heapIndex = len;
         t.ts = this;
         len++;
         siftUp(len - 1);
-        minWhen = heap[0].when;
+        minWhen = whens[0];
     }
 
     /** Removes t (which is in this heap). mu must be held. */
@@ -88,11 +100,12 @@ final class Timers {
         t.ts = null;
         if (i != last) {
             heap[i] = moved;
+            whens[i] = whens[last];
             moved.heapIndex = i;
             siftDown(i);
             siftUp(moved.heapIndex);
         }
-        minWhen = len == 0 ? 0 : heap[0].when;
+        minWhen = len == 0 ? 0 : whens[0];
     }
 
     /**
@@ -133,7 +146,7 @@ final class Timers {
                     return 0;
                 }
                 t = heap[0];
-                when = t.when;
+                when = whens[0];
                 if (when > now) {
                     return when;
                 }
@@ -152,8 +165,9 @@ final class Timers {
                     long delay = now - when;
                     long next = when + t.period * (1 + delay / t.period);
                     t.when = next < when ? Long.MAX_VALUE : next; // saturate on overflow
+                    whens[t.heapIndex] = t.when;
                     siftDown(t.heapIndex);
-                    minWhen = heap[0].when;
+                    minWhen = whens[0];
                 } else {
                     remove(t);
                 }
@@ -199,44 +213,58 @@ final class Timers {
     // ---------------------------------------------------------------- the 4-ary heap
 
     private void siftUp(int i) {
-        Timer t = heap[i];
-        long when = t.when;
+        Timer[] h = heap;
+        long[] w = whens;
+        Timer t = h[i];
+        long when = w[i];
         while (i > 0) {
             int p = (i - 1) / timerHeapN;
-            if (heap[p].when <= when) {
+            long pw = w[p];
+            if (pw <= when) {
                 break;
             }
-            heap[i] = heap[p];
-            heap[i].heapIndex = i;
+            Timer pt = h[p];
+            h[i] = pt;
+            w[i] = pw;
+            pt.heapIndex = i;
             i = p;
         }
-        heap[i] = t;
+        h[i] = t;
+        w[i] = when;
         t.heapIndex = i;
     }
 
     private void siftDown(int i) {
-        Timer t = heap[i];
-        long when = t.when;
+        Timer[] h = heap;
+        long[] w = whens;
+        int n = len;
+        Timer t = h[i];
+        long when = w[i];
         for (;;) {
             int c = i * timerHeapN + 1;
-            if (c >= len) {
+            if (c >= n) {
                 break;
             }
             int best = c;
-            int end = Math.min(c + timerHeapN, len);
+            long bw = w[c];
+            int end = Math.min(c + timerHeapN, n);
             for (int k = c + 1; k < end; k++) {
-                if (heap[k].when < heap[best].when) {
+                if (w[k] < bw) {
                     best = k;
+                    bw = w[k];
                 }
             }
-            if (heap[best].when >= when) {
+            if (bw >= when) {
                 break;
             }
-            heap[i] = heap[best];
-            heap[i].heapIndex = i;
+            Timer bt = h[best];
+            h[i] = bt;
+            w[i] = bw;
+            bt.heapIndex = i;
             i = best;
         }
-        heap[i] = t;
+        h[i] = t;
+        w[i] = when;
         t.heapIndex = i;
     }
 
