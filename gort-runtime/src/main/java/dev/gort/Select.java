@@ -69,12 +69,15 @@ public final class Select {
             Selectgo.block();
             throw new AssertionError("select {} returned");
         }
-        Hchan[] c = new Hchan[n];
-        boolean[] send = new boolean[n];
-        Object[] sendv = new Object[n];
+        Selectgo.Scratch sc = Selectgo.scratch(n);
+        Hchan[] c = sc.c;
+        boolean[] send = sc.send;
+        Object[] sendv = sc.sendv;
         int dflt = -1;
         for (int i = 0; i < n; i++) {
             if (cases[i] == null) {
+                java.util.Arrays.fill(sendv, 0, n, null); // what this call filled so far
+                java.util.Arrays.fill(c, 0, n, null);
                 throw new NullPointerException("cases[" + i + "]");
             }
             switch (cases[i]) {
@@ -87,19 +90,21 @@ public final class Select {
                 }
                 case DefaultCase d -> {
                     if (dflt >= 0) {
+                        java.util.Arrays.fill(sendv, 0, n, null);
+                        java.util.Arrays.fill(c, 0, n, null);
                         throw new IllegalArgumentException("select: multiple defaults");
                     }
                     dflt = i;
                 }
             }
         }
-        Object[] recv = new Object[1];
-        int i = Selectgo.selectgo(c, send, sendv, n, dflt < 0, recv);
+        int i = Selectgo.selectgo(sc, n, dflt < 0);
         if (i < 0) {
             ((DefaultCase) cases[dflt]).then().run();
             return dflt;
         }
-        Object v = recv[0];
+        Object v = sc.recv; // before the callback, whose own selects reuse sc
+        sc.recv = null;
         switch (cases[i]) {
             case RecvCase r -> ((Consumer) r.then()).accept(v == Hchan.CLOSED ? null : v);
             case RecvOkCase r -> ((BiConsumer) r.then()).accept(v == Hchan.CLOSED ? null : v, v != Hchan.CLOSED);

@@ -16,6 +16,97 @@ import org.junit.jupiter.api.Test;
 /** select with Go's semantics (Go: runtime/chan_test.go TestSelect*). */
 class SelectTest {
 
+    /**
+     * A goroutine's selects share one set of working arrays (Selectgo.Scratch, cached on its G). A
+     * select run from another select's callback reuses them: the outer select's case and value
+     * must already be safe, and a parked select must find its own cases when it wakes.
+     */
+    @Test
+    void selectsNestedInCallbacksAndParkedSelectsOnOneGoroutine() throws Exception {
+        Chan<String> out = Chan.make(16);
+        Chan<Integer> a = Chan.make(1);
+        Chan<Integer> b = Chan.make(1);
+        Chan<Integer> late = Chan.make();
+        Chan<Integer> never = Chan.make();
+        Go.go(() -> {
+            for (int round = 0; round < 200; round++) {
+                a.send(1);
+                b.send(2);
+                int r = round;
+                int i = Select.select(
+                        Select.recv(never, v -> out.send("never fired")),
+                        Select.recv(a, va -> {
+                            // nested: a 3-case select (grows nothing: 4 slots) on the same goroutine
+                            int j = Select.select(Select.recv(never, v -> out.send("never fired")),
+                                    Select.recv(b, vb -> {
+                                        if (va != 1 || vb != 2) {
+                                            out.send("round " + r + ": values " + va + "," + vb);
+                                        }
+                                    }),
+                                    Select.send(never, 9, () -> out.send("never fired")));
+                            if (j != 1) {
+                                out.send("round " + r + ": inner case " + j);
+                            }
+                        }));
+                if (i != 1) {
+                    out.send("round " + r + ": outer case " + i);
+                }
+            }
+            // parked selects: a wider one (grows the scratch to 6), woken by another goroutine
+            Go.go(() -> {
+                for (int k = 0; k < 100; k++) {
+                    late.send(k);
+                }
+            });
+            for (int k = 0; k < 100; k++) {
+                int kk = k;
+                int i = Select.select(Select.recv(never, v -> {}), Select.recv(never, v -> {}),
+                        Select.recv(never, v -> {}), Select.recv(never, v -> {}),
+                        Select.send(never, 1, () -> {}),
+                        Select.recv(late, v -> {
+                            if (v != kk) {
+                                out.send("parked select got " + v + " for " + kk);
+                            }
+                        }));
+                if (i != 5) {
+                    out.send("parked select fired case " + i);
+                }
+            }
+            out.send("done");
+        });
+        String msg = out.recv();
+        assertEquals("done", msg);
+    }
+
+    /** A send case that did not fire leaves no reference behind in the goroutine's cached arrays. */
+    @Test
+    void unsentValueIsNotRetainedAfterTheSelect() throws Exception {
+        Chan<java.lang.ref.WeakReference<Object>> out = Chan.make(1);
+        Chan<Object> full = Chan.make(1);
+        full.send("occupant");
+        Chan<Integer> ready = Chan.make(1);
+        Chan<Integer> hold = Chan.make();
+        Go.go(() -> {
+            Object payload = new byte[1 << 20];
+            java.lang.ref.WeakReference<Object> w = new java.lang.ref.WeakReference<>(payload);
+            ready.send(1);
+            int i = Select.select(Select.send(full, payload, () -> {}), Select.recv(ready, v -> {}));
+            if (i != 1) {
+                throw new AssertionError("send case fired on a full channel");
+            }
+            payload = null;
+            out.send(w);
+            hold.recv(); // stay alive (with the G and its scratch) until the check is done
+        });
+        java.lang.ref.WeakReference<Object> w = out.recv();
+        for (int k = 0; k < 50 && w.get() != null; k++) {
+            System.gc();
+        }
+        boolean cleared = w.get() == null;
+        hold.close();
+        assertTrue(cleared, "the unsent value is still reachable after the select returned");
+    }
+
     /** Go's TestSelectFairness idea: two always-ready cases are each chosen about half the time. */
     @Test
     void fairAmongReadyCases() {

@@ -34,10 +34,12 @@ public class ChanSelectCloseTest {
 
     @Actor
     public void selector(IIII_Result r) {
-        Object[] recv = new Object[1];
-        int i = Selectgo.selectgo(new Hchan[] {a, b}, new boolean[2], new Object[2], 2, true, recv);
+        Selectgo.Scratch s = Selectgo.scratch(2); // a plain thread: a fresh one
+        s.c[0] = a;
+        s.c[1] = b;
+        int i = Selectgo.selectgo(s, 2, true);
         r.r1 = i;
-        Object v = recv[0];
+        Object v = s.recv;
         r.r2 = v instanceof Integer n ? n : v == Hchan.CLOSED ? -1 : -3;
     }
 

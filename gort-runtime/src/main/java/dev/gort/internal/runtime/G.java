@@ -76,6 +76,8 @@ final class G implements Runnable {
     Timer timer;
     /** When the current sleep ends (Go: g.sleepWhen). */
     long sleepWhen;
+    /** The working arrays of this G's selects (Go: on its stack), made at its first select; owned by the G. */
+    Selectgo.Scratch selScratch;
     /** Set on the main goroutine of a Go.main call: where its outcome is reported. */
     MainRun main;
 

@@ -16,6 +16,16 @@ final class SelectState {
     /** For a plain thread's select: set by the waker (after winner), read by the blocked thread. */
     volatile boolean ready;
 
+    /**
+     * Readies this state for its goroutine's next select (it is cached with the select's scratch).
+     * Only the selector calls it, before enqueuing any sudog: no waker can reach it then.
+     */
+    void reset() {
+        DONE.setRelease(this, 0);
+        winner = null;
+        ready = false;
+    }
+
     boolean tryWin(Sudog sg) {
         if (DONE.compareAndSet(this, 0, 1)) {
             winner = sg;

@@ -22,30 +22,106 @@ import java.util.concurrent.locks.LockSupport;
  *       skip this select's sudogs. Pass 3: relock, remove the losing sudogs from their queues.</li>
  * </ol>
  * Sending on a closed channel panics {@code send on closed channel}, in pass 1 or after waking.
+ *
+ * <p>Go's selectgo works in arrays the compiler puts on the selecting goroutine's stack. Here they
+ * are a {@link Scratch} cached on the G ({@code G.selScratch}) and reused by its next select, so a
+ * select allocates nothing but what its callbacks do. Reuse is safe because a select touches its
+ * scratch only between entry and return, no user code runs in between, and by the time it returns
+ * every sudog it enqueued has left every queue (pass 3, under the channels' locks), so no waker
+ * can still reach its {@link SelectState}. A plain thread gets a fresh one each time.
  */
 public final class Selectgo {
     private Selectgo() {}
 
-    /** The channels of one blocked select, for the unlock that runs after it has parked. */
-    private record Locks(Hchan[] c, int[] lockorder, int n) {}
+    /**
+     * One select's working arrays. The caller fills {@link #c}, {@link #send} and {@link #sendv}
+     * for its cases; selectgo leaves a receive's value in {@link #recv}. Owned by one goroutine
+     * (or one plain thread's call).
+     */
+    public static final class Scratch {
+        /** Case i's channel (null: never fires). */
+        public final Hchan[] c;
+        /** Whether case i sends. */
+        public final boolean[] send;
+        /** Case i's value to send. */
+        public final Object[] sendv;
+        /** After a receive case fired: its value, or {@link Hchan#CLOSED}. */
+        public Object recv;
+        final int[] pollorder;
+        final int[] lockorder;
+        final Sudog[] sgs;
+        final SelectState st = new SelectState();
+        /** Cases with a channel, for the unlock after parking (selparkcommit). */
+        int norder;
+
+        Scratch(int n) {
+            c = new Hchan[n];
+            send = new boolean[n];
+            sendv = new Object[n];
+            pollorder = new int[n];
+            lockorder = new int[n];
+            sgs = new Sudog[n];
+        }
+
+        /** Drops the references of the last select (ncases of them), so they do not outlive it. */
+        void clear(int ncases) {
+            for (int i = 0; i < ncases; i++) {
+                c[i] = null;
+                sendv[i] = null;
+                sgs[i] = null;
+            }
+        }
+    }
+
+    /** Scratch arrays kept on a G are sized for at least this many cases. */
+    private static final int SCRATCH_MIN = 4;
+
+    /**
+     * A scratch for a select of n cases: the current goroutine's own, grown if too small, or a
+     * new one on a plain thread. Its arrays are clean (no case filled).
+     */
+    public static Scratch scratch(int n) {
+        G gp = Proc.getg();
+        if (gp == null) {
+            return new Scratch(n);
+        }
+        Scratch s = gp.selScratch;
+        if (s == null || s.c.length < n) {
+            s = new Scratch(Math.max(n, SCRATCH_MIN));
+            gp.selScratch = s;
+        }
+        s.recv = null;
+        java.util.Arrays.fill(s.send, 0, n, false);
+        return s;
+    }
 
     /** Go: selparkcommit. Unlocks every distinct channel once. */
     private static final Proc.Unlockf SELPARKCOMMIT = (gp, l) -> {
-        Locks locks = (Locks) l;
-        selunlock(locks.c, locks.lockorder, locks.n);
+        Scratch s = (Scratch) l;
+        selunlock(s.c, s.lockorder, s.norder);
         return true;
     };
 
     /**
-     * Go: selectgo. Case i uses channel {@code c[i]} (null: never fires), sends {@code sendv[i]}
-     * if {@code send[i]}, else receives. Returns the index of the case that fired, or -1 if none was
-     * ready and {@code block} is false. For a receive, {@code recv[0]} gets the value, or
-     * {@link Hchan#CLOSED}.
+     * Go: selectgo. Case i uses channel {@code s.c[i]} (null: never fires), sends
+     * {@code s.sendv[i]} if {@code s.send[i]}, else receives. Returns the index of the case that
+     * fired, or -1 if none was ready and {@code block} is false. For a receive, {@code s.recv}
+     * gets the value, or {@link Hchan#CLOSED}. The scratch's case slots are cleared on return.
      */
-    public static int selectgo(Hchan[] c, boolean[] send, Object[] sendv, int ncases, boolean block,
-            Object[] recv) {
+    public static int selectgo(Scratch s, int ncases, boolean block) {
+        try {
+            return selectgo0(s, ncases, block);
+        } finally {
+            s.clear(ncases);
+        }
+    }
+
+    private static int selectgo0(Scratch s, int ncases, boolean block) {
+        Hchan[] c = s.c;
+        boolean[] send = s.send;
+        Object[] sendv = s.sendv;
         // Poll order: inside-out Fisher-Yates over the non-nil cases.
-        int[] pollorder = new int[ncases];
+        int[] pollorder = s.pollorder;
         int norder = 0;
         M mp = Proc.getmPreemptible(); // a safe point
         for (int i = 0; i < ncases; i++) {
@@ -59,7 +135,7 @@ public final class Selectgo {
             norder++;
         }
         // Lock order: by channel id (insertion sort: selects are small), duplicates adjacent.
-        int[] lockorder = new int[norder];
+        int[] lockorder = s.lockorder;
         for (int k = 0; k < norder; k++) {
             int i = pollorder[k];
             int m = k;
@@ -100,18 +176,18 @@ public final class Selectgo {
                     Object v = ch.takeFromSender(sg);
                     selunlock(c, lockorder, norder);
                     sg.wake(mp);
-                    recv[0] = v;
+                    s.recv = v;
                     return i;
                 }
                 if (ch.qcount > 0) {
                     Object v = ch.bufrecv();
                     selunlock(c, lockorder, norder);
-                    recv[0] = v;
+                    s.recv = v;
                     return i;
                 }
                 if (ch.closed) {
                     selunlock(c, lockorder, norder);
-                    recv[0] = Hchan.CLOSED;
+                    s.recv = Hchan.CLOSED;
                     return i;
                 }
             }
@@ -123,10 +199,11 @@ public final class Selectgo {
         }
 
         // Pass 2: enqueue on all channels, in lock order.
-        SelectState st = new SelectState();
+        SelectState st = s.st;
+        st.reset();
         G gp = mp != null ? mp.curg : null;
         Thread self = gp == null ? Proc.carrier() : null;
-        Sudog[] sgs = new Sudog[ncases];
+        Sudog[] sgs = s.sgs;
         for (int k = 0; k < norder; k++) {
             int i = lockorder[k];
             Sudog sg = Sudog.acquire(mp);
@@ -147,7 +224,8 @@ public final class Selectgo {
         // Park; every channel is unlocked once we have yielded.
         if (gp != null) {
             int reason = ncases == 0 ? WaitReason.SelectNoCases : WaitReason.Select;
-            Proc.gopark(mp, SELPARKCOMMIT, new Locks(c, lockorder, norder), reason);
+            s.norder = norder;
+            Proc.gopark(mp, SELPARKCOMMIT, s, reason);
         } else {
             selunlock(c, lockorder, norder);
             boolean interrupted = false;
@@ -197,7 +275,7 @@ public final class Selectgo {
                 throw Hchan.panic("send on closed channel");
             }
         } else {
-            recv[0] = success ? v : Hchan.CLOSED;
+            s.recv = success ? v : Hchan.CLOSED;
         }
         return i;
     }
@@ -227,6 +305,6 @@ public final class Selectgo {
 
     /** Go: block. {@code select {}}: parks forever. */
     public static void block() {
-        selectgo(new Hchan[0], new boolean[0], new Object[0], 0, true, new Object[1]);
+        selectgo(new Scratch(0), 0, true);
     }
 }
