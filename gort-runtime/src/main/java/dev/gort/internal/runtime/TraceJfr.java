@@ -156,10 +156,17 @@ final class TraceJfr {
     }
 
     static void parkAborted(G gp) {
-        parked.remove(gp);
+        if (!parked.isEmpty()) {
+            parked.remove(gp);
+        }
     }
 
     static void parkEnd(G gp, long waker) {
+        // With a recording that leaves GoroutinePark off, parkBegin stores nothing: skip the
+        // hash-map removal (it cost 6 % of a select benchmark profiled under JFR).
+        if (parked.isEmpty()) {
+            return;
+        }
         Parked p = parked.remove(gp);
         if (p == null) {
             return;
