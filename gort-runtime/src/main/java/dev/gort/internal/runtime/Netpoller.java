@@ -125,44 +125,66 @@ final class Netpoller {
     }
 
     /**
-     * Go: injectglist. Makes the polled goroutines runnable: onto our P's queue when we have one
-     * and no P is idle; else onto the global queue, starting an M per idle P that can take them.
+     * Go: injectglist. Makes the polled goroutines runnable. Without a P: all onto the global
+     * queue, starting an M per idle P. With one: as many onto the global queue as there are idle
+     * Ps, each with an M started for it, and the rest onto our own queue, which we run next (an
+     * M we start takes a while to wake; we are already running). Then wakep, in case a P went
+     * idle after we read npidle.
      */
     static void injectglist(GList list, M mp) {
         if (list == null || list.n == 0) {
             return;
         }
-        for (int i = 0; i < list.n; i++) {
-            list.gs[i].casgstatus(_Gwaiting, _Grunnable);
+        int n = list.n;
+        Object[] gs = list.gs;
+        for (int i = 0; i < n; i++) {
+            ((G) gs[i]).casgstatus(_Gwaiting, _Grunnable);
             if (Trace.on()) {
-                Trace.goUnblock(mp, list.gs[i]);
+                Trace.goUnblock(mp, (G) gs[i]);
             }
         }
         P pp = mp != null ? mp.p : null;
-        if (pp == null || pp.m != mp || pp.retaken || sched.npidle.get() > 0) {
-            int n = list.n;
-            sched.lock.lock();
-            try {
-                for (int i = 0; i < n; i++) {
-                    sched.globrunqput(list.gs[i]);
-                }
-            } finally {
-                sched.lock.unlock();
-            }
-            for (int i = 0; i < n && sched.npidle.get() > 0; i++) {
-                Proc.startm(null, false, false);
-            }
-            if (pp == null) {
-                Proc.wakep();
-            }
+        if (pp == null || pp.m != mp || pp.retaken) {
+            putGlobal(gs, 0, n);
+            startIdle(n);
         } else {
-            for (int i = 0; i < list.n; i++) {
-                pp.runqput(list.gs[i], false);
+            int g = Math.min(n, sched.npidle.get());
+            if (g > 0) {
+                putGlobal(gs, 0, g);
+                startIdle(g);
             }
-            Proc.wakep();
+            for (int i = g; i < n; i++) {
+                pp.runqput(gs[i], false); // overflows to the global queue itself
+            }
         }
-        Arrays.fill(list.gs, 0, list.n, null);
+        Arrays.fill(gs, 0, n, null);
         list.n = 0;
+        Proc.wakep();
+    }
+
+    private static void putGlobal(Object[] gs, int from, int to) {
+        sched.lock.lock();
+        try {
+            for (int i = from; i < to; i++) {
+                sched.globrunqput(gs[i]);
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
+    /** Go: injectglist's startIdle. Starts an M for each of up to n idle Ps. */
+    private static void startIdle(int n) {
+        for (; n > 0; n--) {
+            sched.lock.lock();
+            P pp = Proc.pidlegetSpinning();
+            if (pp == null) {
+                sched.lock.unlock();
+                return;
+            }
+            Proc.startm(pp, false, true);
+            sched.lock.unlock();
+        }
     }
 
     /**
