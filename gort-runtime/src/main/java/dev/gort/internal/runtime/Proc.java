@@ -1335,10 +1335,8 @@ public final class Proc {
             }
         }
         // As Go does, wake the M only after releasing sched.lock (nmp is ours alone now: off the
-        // idle list, nextp set). Waking it inside held the lock across an unpark (a futex call),
-        // and the woken M, which soon needs sched.lock, could preempt us on this CPU while we still
-        // held it: in the echo benchmark at GOMAXPROCS=2 that convoy kept the poller M waiting
-        // ~1.7 ms per acquisition and a quarter of the CPU idle.
+        // idle list, nextp set): an unpark is a futex call, and the woken M, which soon needs
+        // sched.lock, may preempt us on this CPU; neither should happen while we hold the lock.
         nmp.park.wakeup();
     }
 
