@@ -72,6 +72,22 @@ class SelectTest {
                     out.send("parked select fired case " + i);
                 }
             }
+            // a select wider than the arrays a G keeps (64 cases) gets arrays of its own
+            Chan<Integer> last = Chan.make(1);
+            last.send(7);
+            Select.Case[] wide = new Select.Case[100];
+            for (int k = 0; k < 99; k++) {
+                wide[k] = Select.recv(never, v -> {});
+            }
+            wide[99] = Select.recv(last, v -> {
+                if (v != 7) {
+                    out.send("wide select got " + v);
+                }
+            });
+            int w = Select.select(wide);
+            if (w != 99) {
+                out.send("wide select fired case " + w);
+            }
             out.send("done");
         });
         String msg = out.recv();

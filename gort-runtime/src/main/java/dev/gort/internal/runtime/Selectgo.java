@@ -75,14 +75,20 @@ public final class Selectgo {
 
     /** Scratch arrays kept on a G are sized for at least this many cases. */
     private static final int SCRATCH_MIN = 4;
+    /**
+     * Selects with more cases get a scratch of their own: a G is kept for reuse when its goroutine
+     * ends, and one huge select should not leave huge arrays on it for good.
+     */
+    private static final int SCRATCH_MAX = 64;
 
     /**
      * A scratch for a select of n cases: the current goroutine's own, grown if too small, or a
-     * new one on a plain thread. Its arrays are clean (no case filled).
+     * new one on a plain thread or for more than SCRATCH_MAX cases. Its arrays are clean (no
+     * case filled).
      */
     public static Scratch scratch(int n) {
         G gp = Proc.getg();
-        if (gp == null) {
+        if (gp == null || n > SCRATCH_MAX) {
             return new Scratch(n);
         }
         Scratch s = gp.selScratch;
