@@ -69,32 +69,34 @@ public final class Select {
             Selectgo.block();
             throw new AssertionError("select {} returned");
         }
-        Selectgo.Scratch sc = Selectgo.scratch(n);
-        Hchan[] c = sc.c;
-        boolean[] send = sc.send;
-        Object[] sendv = sc.sendv;
+        // Check the cases before touching the goroutine's select arrays, so a bad call leaves
+        // nothing in them.
         int dflt = -1;
         for (int i = 0; i < n; i++) {
-            if (cases[i] == null) {
-                java.util.Arrays.fill(sendv, 0, n, null); // what this call filled so far
-                java.util.Arrays.fill(c, 0, n, null);
+            Case k = cases[i];
+            if (k == null) {
                 throw new NullPointerException("cases[" + i + "]");
             }
+            if (k instanceof DefaultCase) {
+                if (dflt >= 0) {
+                    throw new IllegalArgumentException("select: multiple defaults");
+                }
+                dflt = i;
+            }
+        }
+        Selectgo.Scratch sc = Selectgo.scratch(n);
+        Hchan[] c = sc.c;
+        for (int i = 0; i < n; i++) {
             switch (cases[i]) {
                 case RecvCase r -> c[i] = r.ch() != null ? r.ch().h : null;
                 case RecvOkCase r -> c[i] = r.ch() != null ? r.ch().h : null;
                 case SendCase s -> {
                     c[i] = s.ch() != null ? s.ch().h : null;
-                    send[i] = true;
-                    sendv[i] = s.value();
+                    sc.send[i] = true;
+                    sc.sendv[i] = s.value();
                 }
                 case DefaultCase d -> {
-                    if (dflt >= 0) {
-                        java.util.Arrays.fill(sendv, 0, n, null);
-                        java.util.Arrays.fill(c, 0, n, null);
-                        throw new IllegalArgumentException("select: multiple defaults");
-                    }
-                    dflt = i;
+                    // a default has no channel: c[i] stays null, so selectgo never picks it
                 }
             }
         }

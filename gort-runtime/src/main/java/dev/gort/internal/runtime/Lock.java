@@ -74,8 +74,7 @@ final class Lock {
             throw Proc.fatal("unlock of unlocked lock");
         }
         if (old == 2) {
-            ConcurrentLinkedQueue<Thread> q = waiters; // non-null: set before anyone swapped 2 in
-            Thread t = q != null ? q.peek() : null;
+            Thread t = waiters.peek(); // non-null: a waiter publishes the list before it swaps 2 in
             if (t != null) {
                 LockSupport.unpark(t);
             }

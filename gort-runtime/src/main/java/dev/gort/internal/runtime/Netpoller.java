@@ -145,12 +145,12 @@ final class Netpoller {
         }
         P pp = mp != null ? mp.p : null;
         if (pp == null || pp.m != mp || pp.retaken) {
-            putGlobal(gs, 0, n);
+            putGlobal(gs, n);
             startIdle(n);
         } else {
             int g = Math.min(n, sched.npidle.get());
             if (g > 0) {
-                putGlobal(gs, 0, g);
+                putGlobal(gs, g);
                 startIdle(g);
             }
             for (int i = g; i < n; i++) {
@@ -162,12 +162,10 @@ final class Netpoller {
         Proc.wakep();
     }
 
-    private static void putGlobal(Object[] gs, int from, int to) {
+    private static void putGlobal(Object[] gs, int n) {
         sched.lock.lock();
         try {
-            for (int i = from; i < to; i++) {
-                sched.globrunqput(gs[i]);
-            }
+            sched.globrunqputbatch(gs, n);
         } finally {
             sched.lock.unlock();
         }
