@@ -78,14 +78,14 @@ final class GQueue {
         return gp;
     }
 
-    /** Removes up to n Gs from the head into dst[0 .. k); returns k. */
-    int popBatch(Object[] dst, int n) {
+    /** Removes up to n Gs from the head into dst[off .. off+k); returns k. */
+    int popBatch(Object[] dst, int off, int n) {
         int s = size;
         n = Math.min(n, s);
         int first = Math.min(n, buf.length - head);
-        System.arraycopy(buf, head, dst, 0, first);
+        System.arraycopy(buf, head, dst, off, first);
         Arrays.fill(buf, head, head + first, null);
-        System.arraycopy(buf, 0, dst, first, n - first);
+        System.arraycopy(buf, 0, dst, off + first, n - first);
         Arrays.fill(buf, 0, n - first, null);
         head = (head + n) & (buf.length - 1);
         size = s - n;

@@ -231,7 +231,7 @@ final class P {
         // Now put the batch on the global queue, under one lock hold.
         sched.lock.lock();
         try {
-            sched.globrunqputbatch(batch, n + 1);
+            sched.globrunqputspill(batch, n + 1);
         } finally {
             sched.lock.unlock();
         }

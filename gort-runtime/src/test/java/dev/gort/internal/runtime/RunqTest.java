@@ -132,6 +132,111 @@ class RunqTest {
         }
     }
 
+    /** A goroutine that has not started: a {@code go} statement's function, as newproc queues it. */
+    private static final class Unstarted implements Runnable {
+        @Override
+        public void run() {}
+    }
+
+    /**
+     * Gort's one change to the global queue (Sched, "in two parts"): a spill from a full ring sends
+     * the goroutines that have run to runqSpilled and the unstarted ones to runq, and a batch take
+     * serves runqSpilled first, so a woken G no longer waits behind every unstarted goroutine.
+     */
+    @Test
+    void spillPutsStartedGoroutinesAheadOfUnstartedOnes() {
+        List<Object> older = new ArrayList<>();
+        sched.lock.lock();
+        try {
+            for (int i = 0; i < 100; i++) {
+                Unstarted u = new Unstarted();
+                older.add(u);
+                sched.globrunqput(u);
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+        P pp = new P(0, 4);
+        G g1 = g(), g2 = g(), g3 = g();
+        Unstarted u1 = new Unstarted(), u2 = new Unstarted();
+        for (Object gp : new Object[] {g1, u1, g2, u2}) {
+            pp.runqput(gp, false);
+        }
+        pp.runqput(g3, false); // full: the oldest half (g1, u1) and g3 spill
+        assertEquals(103, sched.runqsize(), "both parts count");
+        assertSame(g2, pp.runqget());
+        assertSame(u2, pp.runqget());
+
+        P taker = new P(1);
+        List<Object> got = new ArrayList<>();
+        sched.lock.lock();
+        try {
+            got.add(sched.globrunqgetbatch(taker, 1)); // takes min(103, 103/1+1, 128, 128): all
+        } finally {
+            sched.lock.unlock();
+        }
+        for (Object gp; (gp = taker.runqget()) != null; ) {
+            got.add(gp);
+        }
+        List<Object> want = new ArrayList<>(List.of(g1, g3)); // spilled and started: first, in order
+        want.addAll(older); // then the global queue as Go keeps it
+        want.add(u1); // the unstarted one from the spill, at its tail
+        assertEquals(want, got);
+        assertEquals(0, sched.runqsize());
+    }
+
+    /** The fairness take (every 61st schedtick) serves runq first: unstarted goroutines always move. */
+    @Test
+    void fairnessTakeServesTheUnstartedPartFirst() {
+        P pp = new P(0, 4);
+        G g1 = g(), g2 = g(), g3 = g(), g4 = g(), g5 = g();
+        for (G gp : new G[] {g1, g2, g3, g4, g5}) {
+            pp.runqput(gp, false); // the fifth spills g1, g2 and itself to runqSpilled
+        }
+        Unstarted u = new Unstarted();
+        sched.lock.lock();
+        try {
+            sched.globrunqput(u);
+            assertSame(u, sched.globrunqget(), "runq before runqSpilled");
+            assertSame(g1, sched.globrunqget());
+            assertSame(g2, sched.globrunqget());
+            assertSame(g5, sched.globrunqget());
+            assertNull(sched.globrunqget());
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
+    /** A batch that does not fit the taker's ring goes back to the heads of the parts it came from. */
+    @Test
+    void batchGivenBackReturnsToItsOwnPart() {
+        P spiller = new P(0, 4);
+        G g1 = g(), g2 = g(), g3 = g(), g4 = g(), g5 = g();
+        for (G gp : new G[] {g1, g2, g3, g4, g5}) {
+            spiller.runqput(gp, false); // g1, g2, g5 to runqSpilled
+        }
+        Unstarted u1 = new Unstarted(), u2 = new Unstarted();
+        P taker = new P(1, 8);
+        G own = g();
+        sched.lock.lock();
+        try {
+            sched.globrunqput(u1);
+            sched.globrunqput(u2);
+            for (int i = 0; i < 7; i++) {
+                taker.runqput(i == 0 ? own : g(), false); // one free slot left
+            }
+            // n = min(5, 5/1+1, 128, 8/2) = 4: g1, g2, g5, u1; g1 returned, g2 fits, g5 and u1 go back
+            assertSame(g1, sched.globrunqgetbatch(taker, 1));
+            assertEquals(3, sched.runqsize());
+            assertSame(u1, sched.globrunqget(), "u1 back at runq's head");
+            assertSame(u2, sched.globrunqget());
+            assertSame(g5, sched.globrunqget(), "g5 back in runqSpilled");
+        } finally {
+            sched.lock.unlock();
+        }
+        assertSame(own, taker.runqget());
+    }
+
     /** Overflow while putting into runnext: the kicked G and half the ring go global. */
     @Test
     void overflowViaRunnextKick() {
