@@ -30,10 +30,12 @@ import java.util.Arrays;
  *
  * <h2>Where work is found ({@link #findRunnable}, Go's order)</h2>
  * <ol>
- *   <li>every 61st new time slice, one G from the global queue (fairness);</li>
+ *   <li>every 61st new time slice, one G from the global queue (fairness; Go's FIFO part first,
+ *       see {@link Sched});</li>
  *   <li>the local queue: runnext first (inherits the time slice), then the ring;</li>
- *   <li>a batch of {@code min(n, n/GOMAXPROCS+1, 128)} from the global queue;</li>
- *   <li>(netpoll, non-blocking — the netpoller issue plugs in here);</li>
+ *   <li>a batch of {@code min(n, n/GOMAXPROCS+1, 128)} from the global queue (spilled goroutines
+ *       that have run first, see {@link Sched});</li>
+ *   <li>netpoll, non-blocking, when some goroutine waits on a socket;</li>
  *   <li>stealing: 4 rounds over all Ps in random order taking half of a victim's ring; runnext
  *       (and, later, timers) only in the last round, after a 3 us back-off;</li>
  *   <li>otherwise drop the P, re-check everything (below), and park the M.</li>
@@ -747,7 +749,6 @@ public final class Proc {
             // keep its P's timers from ever firing).
             long tw = pp.timers.minWhen;
             if (!sched.gcwaiting && pp.runqempty() && (tw == 0 || tw > nanotime())) {
-                // (netpoll: when the netpoller lands, findRunnable's poll comes first too.)
                 next = pp.schedtick % 61 == 0 ? sched.globrunqget() : sched.globrunqgetbatch(pp, gomaxprocs);
             }
         } finally {
