@@ -23,8 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Protocol (the futex mutex of Drepper's "Futexes Are Tricky", which Go's lock_futex also
  * follows). {@code state} is 0 (free), 1 (held, no waiters) or 2 (held, maybe waiters). A locker
  * CASes 0 to 1; failing that it spins as Go's does (below), then joins {@code waiters} and swaps
- * in 2 — if the old value was 0 it now holds the lock — else parks. The unlocker swaps in 0 and, only if the old value was
- * 2, unparks the first waiter. A waiter that joined the list always swaps 2 in before parking, so
+ * in 2 — if the old value was 0 it now holds the lock — else parks. The unlocker swaps in 0 and,
+ * only if the old value was 2, unparks the first waiter. A waiter that joined the list always swaps 2 in before parking, so
  * an unlock after that sees 2 and wakes someone: no lost wake-up. A woken waiter swaps 2 in again
  * (others may still wait), so the uncontended path stays one CAS to lock and one swap to unlock.
  *
@@ -44,7 +44,7 @@ final class Lock {
      * {@code procyield(mutexActiveSpinSize)}, looking at the lock only between rounds, then
      * {@code mutexPassiveSpinCount} {@code osyield}, then sleep; no active spin on one CPU, where
      * the holder cannot run meanwhile. Measured against the 200 pauses with a look after each that
-     * this replaced: mpmc (two Ms on one contended channel) 80-100 ns a message before, 28-32
+     * this replaced: mpmc (two Ms on one contended channel) 80-100 ns a message before, 22-32
      * after; most likely the old spin won the lock back op by op, so every op moved the channel's
      * cache lines between CPUs.
      */
