@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * (a "slow file": file descriptors are never "not ready", so this cannot park on the netpoller).
  * Meanwhile the main goroutine ping-pongs with an echo goroutine; only the hand-off of the reader's
  * P to another M lets it. Then a plain thread writes the pipe. Prints the rounds made while the
- * reader was blocked, the worker threads ({@code gort-m*}) before and during, and what was read.
+ * reader was blocked, the worker threads ({@code gort-m*}) before and during, the reader's thread,
+ * the threads the main goroutine ran on meanwhile, and what was read.
  */
 public final class SlowFileProg {
     public static void main(String[] args) {
@@ -49,8 +50,20 @@ public final class SlowFileProg {
                 }
                 Go.sleep(java.time.Duration.ofMillis(1));
             }
+            // The thread blocked in the read: the one whose stack is in dev.gort.os.Files (a
+            // goroutine in a syscall runs on its M's thread stack).
+            String readerThread = "none";
+            for (var e : Thread.getAllStackTraces().entrySet()) {
+                for (StackTraceElement f : e.getValue()) {
+                    if (f.getClassName().equals("dev.gort.os.Files")) {
+                        readerThread = e.getKey().getName();
+                    }
+                }
+            }
+            java.util.Set<String> mainThreads = new java.util.TreeSet<>();
             long rounds = 0;
             for (; rounds < 200; rounds++) { // the reader stays blocked: nobody has opened the pipe to write
+                mainThreads.add(Thread.currentThread().getName()); // the M's thread (README)
                 ping.send(1);
                 pong.recv();
             }
@@ -68,7 +81,8 @@ public final class SlowFileProg {
             ping.close();
             System.out.println("rounds=" + rounds + " blocked=" + stillBlocked + " syscall=" + syscallState
                     + " during=" + during
-                    + " before=" + before + " read=[" + got + "]");
+                    + " before=" + before + " readerThread=" + readerThread
+                    + " mainThreads=" + String.join(",", mainThreads) + " read=[" + got + "]");
         });
     }
 }

@@ -10,12 +10,15 @@ import java.time.Duration;
  * others have made 200 ping-pongs and 30 sleeps, or 30 s) while the main goroutine ping-pongs with
  * an echo goroutine and a third goroutine loops on 1 ms sleeps. Only
  * sysmon's hand-off of the syscall's P to another M lets them run during the call. Prints what the
- * others managed during the call and the worker threads ({@code gort-m*}) alive before and during.
+ * others managed during the call, the worker threads ({@code gort-m*}) alive before and during,
+ * the syscall's thread and the threads the main goroutine ran on while it waited.
  */
 public final class SyscallHandoffProg {
     static volatile long rounds;
     static volatile long sleeps;
     static volatile boolean done;
+    /** True while the syscall's body runs, i.e. while it holds its M. */
+    static volatile boolean inSyscall;
 
     public static void main(String[] args) {
         Go.main(() -> {
@@ -38,6 +41,7 @@ public final class SyscallHandoffProg {
                 String r;
                 try {
                     r = Go.syscall(() -> {
+                    inSyscall = true;
                     long r0 = rounds;
                     long s0 = sleeps;
                     // Block this M until the others have made their progress, or 30 s. Not a fixed
@@ -48,6 +52,7 @@ public final class SyscallHandoffProg {
                     }
                     long r1 = rounds;
                     long s1 = sleeps;
+                    inSyscall = false;
                     return "rounds=" + (r1 - r0) + " sleeps=" + (s1 - s0) + " during=" + gortThreads()
                             + " syscallThread=" + Thread.currentThread().getName();
                     });
@@ -56,11 +61,15 @@ public final class SyscallHandoffProg {
                 }
                 result.send(r);
             });
+            java.util.Set<String> mainThreads = new java.util.TreeSet<>();
             for (;;) {
                 Received<String> r = result.tryRecv();
                 if (r != null) {
-                    System.out.println(r.value() + " before=" + before);
+                    System.out.println(r.value() + " before=" + before + " mainThreads=" + String.join(",", mainThreads));
                     break;
+                }
+                if (inSyscall) { // then the syscall holds its M, and we run on another one
+                    mainThreads.add(Thread.currentThread().getName()); // the M's thread (README)
                 }
                 ping.send(1);
                 pong.recv();
