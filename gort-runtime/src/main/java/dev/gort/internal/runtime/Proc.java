@@ -1335,9 +1335,10 @@ public final class Proc {
                 sched.lock.unlock();
             }
         }
-        // As Go does, wake the M only after releasing sched.lock (nmp is ours alone now: off the
-        // idle list, nextp set): an unpark is a futex call, and the woken M, which soon needs
-        // sched.lock, may preempt us on this CPU; neither should happen while we hold the lock.
+        // As Go does, wake the M only after releasing sched.lock if we took it (nmp is ours alone
+        // now: off the idle list, nextp set): an unpark is a futex call, and the woken M, which
+        // soon needs sched.lock, may preempt us on this CPU. A caller that came with the lock
+        // (lockheld) still holds it here, as in Go.
         nmp.park.wakeup();
     }
 
