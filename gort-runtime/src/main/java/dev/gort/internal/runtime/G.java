@@ -74,12 +74,8 @@ final class G implements Runnable {
     boolean system;
     /** The cached timer for Go.sleep (Go: g.timer); owned by the G. */
     Timer timer;
-    /** When the current sleep ends (Go: g.sleepWhen). */
-    long sleepWhen;
     /** The working arrays of this G's selects (Go: on its stack), made at its first select; owned by the G. */
     Selectgo.Scratch selScratch;
-    /** Set on the main goroutine of a Go.main call: where its outcome is reported. */
-    MainRun main;
 
     /** The continuation body: Go's goexit frame around the goroutine's function. */
     @Override
@@ -89,6 +85,7 @@ final class G implements Runnable {
             f.run();
         } catch (Goexit e) {
             // runtime.Goexit: finally blocks have run on the way here; the goroutine just ends.
+            MainRun main = MainRun.of(this);
             if (main != null) {
                 main.goexited = true;
             }

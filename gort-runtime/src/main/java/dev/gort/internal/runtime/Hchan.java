@@ -148,7 +148,6 @@ public final class Hchan {
         // Block on the channel; some receiver will complete our operation for us.
         Sudog mysg = Sudog.acquire(mp);
         mysg.elem = v;
-        mysg.c = this;
         sendq.enqueue(mysg);
         park(mp, mysg, WaitReason.ChanSend);
         boolean wasClosed = !mysg.success;
@@ -213,7 +212,6 @@ public final class Hchan {
             return NOT_READY;
         }
         Sudog mysg = Sudog.acquire(mp);
-        mysg.c = this;
         recvq.enqueue(mysg);
         park(mp, mysg, WaitReason.ChanReceive);
         Object v = mysg.success ? mysg.elem : CLOSED;
@@ -282,19 +280,20 @@ public final class Hchan {
         }
         closed = true;
         // Collect every waiter under the lock, wake them after it: receivers get (nil, false),
-        // senders will panic.
+        // senders will panic. The list is linked through next, free once a sudog is dequeued (a
+        // sudog has no separate link for this: one field less in every parked goroutine's sudog).
         Sudog list = null;
         Sudog sg;
         while ((sg = recvq.dequeue()) != null) {
             sg.elem = null;
             sg.success = false;
-            sg.wakelink = list;
+            sg.next = list;
             list = sg;
         }
         while ((sg = sendq.dequeue()) != null) {
             sg.elem = null;
             sg.success = false;
-            sg.wakelink = list;
+            sg.next = list;
             list = sg;
         }
         lock.unlock();
@@ -303,8 +302,8 @@ public final class Hchan {
         list = reverse(list);
         M mp = Proc.getm();
         while (list != null) {
-            Sudog next = list.wakelink;
-            list.wakelink = null;
+            Sudog next = list.next;
+            list.next = null; // read before the wake: the woken goroutine may reuse its sudog at once
             list.wake(mp);
             list = next;
         }
@@ -313,8 +312,8 @@ public final class Hchan {
     private static Sudog reverse(Sudog l) {
         Sudog r = null;
         while (l != null) {
-            Sudog n = l.wakelink;
-            l.wakelink = r;
+            Sudog n = l.next;
+            l.next = r;
             r = l;
             l = n;
         }

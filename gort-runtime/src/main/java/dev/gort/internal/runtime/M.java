@@ -61,6 +61,12 @@ final class M extends Thread {
     int mcallop;
     Proc.Unlockf waitunlockf;
     Object waitlock;
+    /**
+     * When Go.sleep's goroutine is to wake (Go keeps it in g.sleepWhen): written by the sleeping G
+     * just before it parks, read by the unlock function this M runs right after. Kept here, not in
+     * the G, because only the parking moment needs it, and every G field costs each goroutine.
+     */
+    long sleepWhen;
 
     /** gopark's request to the M, in one call: keeps gopark small enough to inline (see there). */
     void parkRequest(Proc.Unlockf unlockf, Object lock) {

@@ -14,6 +14,13 @@ final class MainRun {
     /** The main goroutine called Goexit: Go.main keeps waiting (Go waits for the other goroutines). */
     boolean goexited;
     volatile boolean done;
+    /**
+     * The main goroutine while it runs: set by newproc before the G is published, cleared by its
+     * goexit0 before the G is recycled (the free list then orders that store before any reuse, so
+     * no later goroutine on that G is taken for the main one). Kept here and not in the G: one field
+     * less in every goroutine, for one goroutine per Go.main call.
+     */
+    G g;
 
     /** The Go.main call in progress, if any (program mode). */
     static final java.util.concurrent.atomic.AtomicReference<MainRun> current =
@@ -26,6 +33,12 @@ final class MainRun {
             throw new IllegalStateException("Go.main is already running");
         }
         return mr;
+    }
+
+    /** The Go.main call whose main goroutine is gp, or null. */
+    static MainRun of(G gp) {
+        MainRun mr = current.get();
+        return mr != null && mr.g == gp ? mr : null;
     }
 
     static void end() {

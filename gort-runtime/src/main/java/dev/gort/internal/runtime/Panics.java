@@ -31,7 +31,7 @@ final class Panics {
     private static final Object printLock = new Object();
 
     static void unrecovered(G gp, Throwable t) {
-        MainRun main = gp.main;
+        MainRun main = MainRun.of(gp);
         if (main != null) {
             main.panic = t;
             return;

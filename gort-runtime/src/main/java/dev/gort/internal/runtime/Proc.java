@@ -210,7 +210,7 @@ public final class Proc {
 
     /** Arms the sleep timer once the goroutine has parked (Go: resetForSleep). */
     private static final Unlockf RESET_FOR_SLEEP = (gp, l) -> {
-        gp.timer.reset(gp.sleepWhen, 0);
+        gp.timer.reset(((M) carrier()).sleepWhen, 0); // run by the M gp just left
         return true;
     };
 
@@ -243,8 +243,9 @@ public final class Proc {
             t.arg = gp;
             gp.timer = t;
         }
-        gp.sleepWhen = whenAfter(ns);
-        gopark(RESET_FOR_SLEEP, null, WaitReason.Sleep);
+        M mp = (M) carrier();
+        mp.sleepWhen = whenAfter(ns);
+        gopark(mp, RESET_FOR_SLEEP, null, WaitReason.Sleep);
     }
 
     /** Go: netpollBreak. Wakes the M sleeping as the poller, so it recomputes its deadline. */
@@ -320,7 +321,7 @@ public final class Proc {
             sched.ngsys.incrementAndGet();
         }
         if (main != null) {
-            newg.main = main;
+            main.g = newg; // before the G is published below
         }
         // Dead -> runnable. A dead G is reachable only by its owner (it came off our free list or
         // was just made) and dumps skip dead Gs, so a release store does what Go's CAS does here.
@@ -781,7 +782,7 @@ public final class Proc {
 
     /** Go: goexit0 / gdestroy. The G's continuation finished: recycle the G. */
     private static void goexit0(M mp, G gp) {
-        MainRun main = gp.main;
+        MainRun main = MainRun.of(gp);
         boolean system = gp.system;
         gp.casgstatus(_Grunning, _Gdead);
         checkRetaken(mp);
@@ -807,7 +808,7 @@ public final class Proc {
             gp.waitreason = WaitReason.zero;
         }
         if (main != null) {
-            gp.main = null;
+            main.g = null; // this G is recycled below: it must not be taken for the main one again
         }
         if (system) {
             gp.system = false;

@@ -215,7 +215,6 @@ public final class Selectgo {
             Sudog sg = Sudog.acquire(mp);
             sg.g = gp;
             sg.thread = self;
-            sg.c = c[i];
             sg.sel = st;
             sg.caseIndex = i;
             if (send[i]) {

@@ -23,8 +23,6 @@ final class Sudog {
     Object elem;
     /** True if woken by a real value (or a real receiver), false if by close (Go: success). */
     boolean success;
-    /** The channel this sudog waits on. */
-    Hchan c;
     /** Wait-queue links (Go: next, prev). */
     Sudog next;
     Sudog prev;
@@ -32,8 +30,6 @@ final class Sudog {
     SelectState sel;
     /** The select case this sudog stands for. */
     int caseIndex;
-    /** Link of the list closechan wakes after unlocking; used only under c.lock by the closer. */
-    Sudog wakelink;
 
     /** Wakes the waiter: goready for a goroutine, unpark for a plain thread. Call without c.lock. */
     void wake() {
@@ -80,11 +76,9 @@ final class Sudog {
         sg.ready = false;
         sg.elem = null;
         sg.success = false;
-        sg.c = null;
         sg.next = null;
         sg.prev = null;
         sg.sel = null;
-        sg.wakelink = null;
         P pp = mp != null ? mp.p : null;
         if (pp != null && pp.m == mp && pp.sudogcacheSize < pp.sudogcache.length) {
             pp.sudogcache[pp.sudogcacheSize++] = sg;
