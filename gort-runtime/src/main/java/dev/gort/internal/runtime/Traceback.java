@@ -17,8 +17,9 @@ import static dev.gort.internal.runtime.G._Gwaiting;
  * </pre>
  * A parked goroutine's frames come from its continuation, walked while the G's status carries the
  * {@code _Gscan} bit so it cannot be resumed mid-walk (Go's suspendG/scan protocol: every status
- * CAS waits while the bit is set). A goroutine running on another M is reported as Go reports it:
- * "goroutine running on other thread; stack unavailable".
+ * CAS waits while the bit is set). A goroutine in a syscall is held the same way, and its frames
+ * are those of the M's thread, which cannot leave the call meanwhile. A goroutine running on
+ * another M is reported as Go reports it: "goroutine running on other thread; stack unavailable".
  */
 final class Traceback {
     private Traceback() {}
@@ -61,6 +62,27 @@ final class Traceback {
                 Thread.onSpinWait(); // another dumper holds it
                 continue;
             }
+            if (base == _Gsyscall && gp.tryCasgstatus(s, s | _Gscan)) {
+                // Go walks a syscall's stack from its saved sp: the G cannot leave the call while
+                // the scan bit is set (exitsyscall's status CAS waits), so its M's thread is still
+                // in the call and its frames are the goroutine's.
+                try {
+                    if (gp.waitsince == 0) {
+                        gp.waitsince = System.nanoTime();
+                    }
+                    sep(sb);
+                    header(sb, gp, base);
+                    StackTraceElement[] st = syscallStack(gp);
+                    if (st != null) {
+                        frames(sb, st, false);
+                    } else {
+                        sb.append("\tgoroutine running on other thread; stack unavailable\n");
+                    }
+                } finally {
+                    gp.casgstatus(s | _Gscan, s);
+                }
+                return;
+            }
             if (base == _Grunning || base == _Gsyscall) {
                 sep(sb);
                 header(sb, gp, base);
@@ -94,6 +116,29 @@ final class Traceback {
         }
     }
 
+    /**
+     * The frames of the thread running gp's syscall, or null if no M holds gp (or the thread's stack
+     * does not reach the goroutine's entry). Call with gp held in _Gsyscall|_Gscan. The M is found by
+     * curg as well as syscallg: entersyscall sets syscallg just after the status CAS, exitsyscall
+     * clears it just before its own.
+     */
+    private static StackTraceElement[] syscallStack(G gp) {
+        // allm without sched.lock: a dump may be written by a fatal error raised under that lock.
+        // A racy read may miss the newest M; the dump then says "stack unavailable", nothing worse.
+        for (M mp = Sched.sched.allm; mp != null; mp = mp.alllink) {
+            if (mp.syscallg == gp || mp.curg == gp) {
+                StackTraceElement[] st = mp.getStackTrace();
+                for (StackTraceElement e : st) {
+                    if (e.getClassName().equals(G.class.getName()) && e.getMethodName().equals("run")) {
+                        return st;
+                    }
+                }
+                return null;
+            }
+        }
+        return null;
+    }
+
     private static void sep(StringBuilder sb) {
         if (!sb.isEmpty()) {
             sb.append('\n');
@@ -109,7 +154,7 @@ final class Traceback {
             st = G.statusString(status);
         }
         sb.append("goroutine ").append(gp.goid).append(" [").append(st);
-        if (status == _Gwaiting && gp.waitsince != 0) {
+        if ((status == _Gwaiting || status == _Gsyscall) && gp.waitsince != 0) {
             long minutes = (System.nanoTime() - gp.waitsince) / 60_000_000_000L;
             if (minutes >= 1) {
                 sb.append(", ").append(minutes).append(" minutes");

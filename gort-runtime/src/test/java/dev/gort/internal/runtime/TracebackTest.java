@@ -40,7 +40,7 @@ class TracebackTest {
     /** Moves gp's waitsince back, as if it had waited that long; under _Gscan, as a dump writes it. */
     private static void waitedFor(G gp, long nanos) {
         int s = gp.readgstatus();
-        assertEquals(G._Gwaiting, s);
+        assertTrue(s == G._Gwaiting || s == G._Gsyscall, "status " + s);
         assertTrue(gp.tryCasgstatus(s, s | G._Gscan));
         gp.waitsince = System.nanoTime() - nanos;
         gp.casgstatus(s | G._Gscan, s);
@@ -103,5 +103,63 @@ class TracebackTest {
         String o = own.recv();
         assertTrue(o.startsWith("goroutine ") && o.contains(" [running]:\n"), o);
         assertEquals(1, HEADER.matcher(o).results().count(), o);
+    }
+
+    /** Where the syscall goroutine below blocks: its name must show in the dump. */
+    private static void blockInSyscall(java.util.concurrent.CountDownLatch in, java.util.concurrent.CountDownLatch out)
+            throws InterruptedException {
+        Go.syscall(() -> {
+            in.countDown();
+            out.await();
+            return null;
+        });
+    }
+
+    /**
+     * A goroutine in a syscall: Go prints its stack (walked from the saved syscall sp) and, once a
+     * dump has seen it blocked for a minute, {@code , N minutes}, as for a waiting one.
+     */
+    @Test
+    void syscallShowsItsFramesAndMinutes() throws Exception {
+        var in = new java.util.concurrent.CountDownLatch(1);
+        var out = new java.util.concurrent.CountDownLatch(1);
+        Chan<Integer> done = Chan.make(1);
+        Go.go(() -> {
+            try {
+                blockInSyscall(in, out);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            done.send(1);
+        });
+        assertTrue(in.await(60, TimeUnit.SECONDS));
+        G gp = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (gp == null && System.nanoTime() < deadline) {
+            for (G g : Proc.allgsSnapshot()) {
+                if (g.readgstatus() == G._Gsyscall) {
+                    gp = g;
+                }
+            }
+        }
+        assertNotNull(gp, "no goroutine in _Gsyscall");
+        try {
+            String first = Go.stack(true);
+            assertEquals("syscall", header(first, gp.goid), first);
+            String own = first.substring(first.indexOf("goroutine " + gp.goid + " ["));
+            int end = own.indexOf("\n\n");
+            own = end < 0 ? own : own.substring(0, end);
+            assertTrue(own.contains("TracebackTest.blockInSyscall("), "the syscall's frames:\n" + own);
+            assertTrue(own.contains("CountDownLatch.await("), "the blocking call on top:\n" + own);
+            assertTrue(!own.contains("stack unavailable"), own);
+            assertTrue(gp.waitsince != 0, "a dump records when it first saw the goroutine in the syscall");
+
+            waitedFor(gp, TimeUnit.MINUTES.toNanos(2) + 1);
+            String later = Go.stack(true);
+            assertEquals("syscall, 2 minutes", header(later, gp.goid), later);
+        } finally {
+            out.countDown();
+        }
+        assertEquals(1, done.recv());
     }
 }
