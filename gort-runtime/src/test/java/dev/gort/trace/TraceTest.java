@@ -224,9 +224,12 @@ class TraceTest {
             throw new AssertionError(e);
         }
         // Goroutines queued on this P while main spins without yielding: only the other P can take
-        // them, by stealing (or, after ~12 ms, sysmon's hand-off of this P; many rounds make a steal
-        // certain in practice — each round's spinner is woken the moment the goroutines are queued).
+        // them, by stealing, or by sysmon's hand-off of this P once main has run ~20 ms without a
+        // yield. The sleep before each round starts main's time slice afresh, so every round is its
+        // own chance of a steal (the spinner is woken the moment the goroutines are queued): no steal
+        // in 20 rounds would take 20 separate stalls of the other M, each longer than 10 ms.
         for (int r = 0; r < 20; r++) {
+            Go.sleep(Duration.ofMillis(1));
             AtomicInteger ran = new AtomicInteger();
             for (int i = 0; i < 4; i++) {
                 Go.go(ran::incrementAndGet);
