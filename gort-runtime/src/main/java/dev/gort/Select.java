@@ -25,34 +25,45 @@ public final class Select {
     private Select() {}
 
     /** One case of a select. */
-    public sealed interface Case permits RecvCase, RecvOkCase, SendCase, DefaultCase {}
+    public sealed interface Case permits Op {}
 
-    private record RecvCase<T>(Chan<T> ch, Consumer<? super T> then) implements Case {}
+    // Kinds of Op. One class with a kind, not a record per kind: select dispatches on an int
+    // instead of a pattern switch over classes (an invokedynamic type switch), twice per case.
+    private static final int RECV = 0, RECV_OK = 1, SEND = 2, DEFAULT = 3;
 
-    private record RecvOkCase<T>(Chan<T> ch, BiConsumer<? super T, Boolean> then) implements Case {}
+    /** A case: its kind, channel (null: never fires), value to send, and callback. */
+    private static final class Op implements Case {
+        final int kind;
+        final Hchan h;
+        final Object value;
+        final Object then;
 
-    private record SendCase<T>(Chan<T> ch, T value, Runnable then) implements Case {}
-
-    private record DefaultCase(Runnable then) implements Case {}
+        Op(int kind, Chan<?> ch, Object value, Object then) {
+            this.kind = kind;
+            this.h = ch != null ? ch.h : null;
+            this.value = value;
+            this.then = Objects.requireNonNull(then, "then");
+        }
+    }
 
     /** {@code case v := <-ch:}; v is null if the channel is closed. */
     public static <T> Case recv(Chan<T> ch, Consumer<? super T> then) {
-        return new RecvCase<>(ch, Objects.requireNonNull(then, "then"));
+        return new Op(RECV, ch, null, then);
     }
 
     /** {@code case v, ok := <-ch:}. */
     public static <T> Case recvOk(Chan<T> ch, BiConsumer<? super T, Boolean> then) {
-        return new RecvOkCase<>(ch, Objects.requireNonNull(then, "then"));
+        return new Op(RECV_OK, ch, null, then);
     }
 
     /** {@code case ch <- v:}; panics {@code send on closed channel} if chosen on a closed channel. */
     public static <T> Case send(Chan<T> ch, T value, Runnable then) {
-        return new SendCase<>(ch, value, Objects.requireNonNull(then, "then"));
+        return new Op(SEND, ch, value, then);
     }
 
     /** {@code default:}: makes the select non-blocking. */
     public static Case otherwise(Runnable then) {
-        return new DefaultCase(Objects.requireNonNull(then, "then"));
+        return new Op(DEFAULT, null, null, then);
     }
 
     /**
@@ -77,7 +88,7 @@ public final class Select {
             if (k == null) {
                 throw new NullPointerException("cases[" + i + "]");
             }
-            if (k instanceof DefaultCase) {
+            if (((Op) k).kind == DEFAULT) {
                 if (dflt >= 0) {
                     throw new IllegalArgumentException("select: multiple defaults");
                 }
@@ -87,31 +98,26 @@ public final class Select {
         Selectgo.Scratch sc = Selectgo.scratch(n);
         Hchan[] c = sc.c;
         for (int i = 0; i < n; i++) {
-            switch (cases[i]) {
-                case RecvCase r -> c[i] = r.ch() != null ? r.ch().h : null;
-                case RecvOkCase r -> c[i] = r.ch() != null ? r.ch().h : null;
-                case SendCase s -> {
-                    c[i] = s.ch() != null ? s.ch().h : null;
-                    sc.send[i] = true;
-                    sc.sendv[i] = s.value();
-                }
-                case DefaultCase d -> {
-                    // a default has no channel: c[i] stays null, so selectgo never picks it
-                }
+            Op k = (Op) cases[i];
+            c[i] = k.h; // null for a default (and a nil channel): selectgo never picks it
+            if (k.kind == SEND) {
+                sc.send[i] = true;
+                sc.sendv[i] = k.value;
             }
         }
         int i = Selectgo.selectgo(sc, n, dflt < 0);
         if (i < 0) {
-            ((DefaultCase) cases[dflt]).then().run();
+            ((Runnable) ((Op) cases[dflt]).then).run();
             return dflt;
         }
         Object v = sc.recv; // before the callback, whose own selects reuse sc
         sc.recv = null;
-        switch (cases[i]) {
-            case RecvCase r -> ((Consumer) r.then()).accept(v == Hchan.CLOSED ? null : v);
-            case RecvOkCase r -> ((BiConsumer) r.then()).accept(v == Hchan.CLOSED ? null : v, v != Hchan.CLOSED);
-            case SendCase s -> s.then().run();
-            case DefaultCase d -> throw new AssertionError();
+        Op k = (Op) cases[i];
+        switch (k.kind) {
+            case RECV -> ((Consumer) k.then).accept(v == Hchan.CLOSED ? null : v);
+            case RECV_OK -> ((BiConsumer) k.then).accept(v == Hchan.CLOSED ? null : v, v != Hchan.CLOSED);
+            case SEND -> ((Runnable) k.then).run();
+            default -> throw new AssertionError();
         }
         return i;
     }
