@@ -132,9 +132,12 @@ class DumpCommandTest {
                     + "dev\\.gort\\.testprog\\.DumpProg\\.sender\\(\\.\\.\\.\\)\n"), d), d);
             assertEquals(1, count(Pattern.compile("(?m)^goroutine \\d+ \\[select\\]:\n(?:.+\n\t.+\n)*?"
                     + "dev\\.gort\\.testprog\\.DumpProg\\.selector\\(\\.\\.\\.\\)\n"), d), d);
-            // The main goroutine is in Go.syscall (reading stdin): running, its stack not available.
+            // The main goroutine is in Go.syscall, reading stdin: its frames are its thread's, from
+            // the blocked read down to the lambda in DumpProg.main.
             assertEquals(1, count(Pattern.compile("(?m)^goroutine 1 \\[syscall\\]:\n"
-                    + "\tgoroutine running on other thread; stack unavailable\n"), d), d);
+                    + "java\\.io\\.FileInputStream\\.read.*\\(\\.\\.\\.\\)\n\t.+\n(?:.+\n\t.+\n)*?"
+                    + "dev\\.gort\\.Go\\.syscall\\(\\.\\.\\.\\)\n\tGo\\.java:\\d+\n"
+                    + "dev\\.gort\\.testprog\\.DumpProg\\.lambda\\$main\\$\\d+\\(\\.\\.\\.\\)\n"), d), d);
             assertEquals(6, count(Pattern.compile("(?m)^goroutine \\d+ \\[.*\\]:$"), d), "nothing else: " + d);
 
             // A second dump works too (the JMX agent the first one started is reused).
