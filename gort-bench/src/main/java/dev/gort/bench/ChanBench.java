@@ -18,19 +18,26 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The anchors' {@code select} workload under JMH, for telling small changes apart on a noisy
- * machine (more forks and warm-up than the side-by-side run can afford): two goroutines each send
- * {@value #N}/2 values on their own unbuffered channel, and the main goroutine runs {@value #N}
- * two-case selects receiving from both. Score: nanoseconds per select, at GOMAXPROCS 1 and 2.
+ * Two of the anchors' channel workloads under JMH, at GOMAXPROCS 1 and 2 ({@code procs}), for
+ * telling scheduler and channel changes apart on a noisy machine: more forks and warm-up than the
+ * side-by-side run can afford (the GOMAXPROCS=2 figures are bimodal across JVMs). Gort only.
+ * {@value #N} operations per invocation; scores in nanoseconds per operation.
+ * <ul>
+ *   <li>{@code pingpong}: the main goroutine sends on one unbuffered channel and receives the
+ *       answer on another; one operation is a round trip.</li>
+ *   <li>{@code twoCaseSelect}: two goroutines each send {@value #N}/2 values on their own
+ *       unbuffered channel, and the main goroutine runs two-case selects receiving from both; one
+ *       operation is a select.</li>
+ * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@OperationsPerInvocation(SelectBench.N)
-@Warmup(iterations = 5, time = 1)
+@OperationsPerInvocation(ChanBench.N)
+@Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = {Flags.EXPORTS, Flags.NATIVE, Flags.XMX})
+@Fork(value = 5, jvmArgsAppend = {Flags.EXPORTS, Flags.NATIVE, Flags.XMX})
 @State(Scope.Benchmark)
-public class SelectBench {
+public class ChanBench {
     static final int N = 1_000_000;
 
     @Param({"1", "2"})
@@ -39,6 +46,25 @@ public class SelectBench {
     @Setup
     public void setup() {
         Go.gomaxprocs(procs);
+    }
+
+    @Benchmark
+    public int pingpong() {
+        int[] last = new int[1];
+        Go.main(() -> {
+            Chan<Integer> a = Chan.make(), b = Chan.make();
+            Go.go(() -> {
+                for (Integer x : a) {
+                    b.send(x + 1);
+                }
+            });
+            for (int i = 0; i < N; i++) {
+                a.send(i);
+                last[0] = b.recv();
+            }
+            a.close();
+        });
+        return last[0];
     }
 
     @Benchmark
