@@ -24,9 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  * follows). {@code state} is 0 (free), 1 (held, no waiters) or 2 (held, maybe waiters). A locker
  * CASes 0 to 1; failing that it spins as Go's does (below), then joins {@code waiters} and swaps
  * in 2 — if the old value was 0 it now holds the lock — else parks. The unlocker swaps in 0 and,
- * only if the old value was 2, unparks the first waiter. A waiter that joined the list always swaps 2 in before parking, so
- * an unlock after that sees 2 and wakes someone: no lost wake-up. A woken waiter swaps 2 in again
- * (others may still wait), so the uncontended path stays one CAS to lock and one swap to unlock.
+ * only if the old value was 2, unparks the first waiter. A waiter that joined the list always
+ * swaps 2 in before parking, so an unlock after that sees 2 and wakes someone: no lost wake-up. A
+ * woken waiter swaps 2 in again (others may still wait), so the uncontended path stays one CAS to
+ * lock and one swap to unlock.
  *
  * <p>The waiter list is made by the first locker that has to wait: most locks (one per channel,
  * timer and socket) are never contended, and an empty {@code ConcurrentLinkedQueue} with its node

@@ -62,10 +62,14 @@ final class Traceback {
                 Thread.onSpinWait(); // another dumper holds it
                 continue;
             }
-            if (base == _Gsyscall && gp.tryCasgstatus(s, s | _Gscan)) {
+            if (base == _Gsyscall) {
                 // Go walks a syscall's stack from its saved sp: the G cannot leave the call while
                 // the scan bit is set (exitsyscall's status CAS waits), so its M's thread is still
-                // in the call and its frames are the goroutine's.
+                // in the call and its frames are the goroutine's. A failed CAS means the G just
+                // left the call (or entered it): read its status again.
+                if (!gp.tryCasgstatus(s, s | _Gscan)) {
+                    continue;
+                }
                 try {
                     if (gp.waitsince == 0) {
                         gp.waitsince = System.nanoTime();
@@ -83,7 +87,7 @@ final class Traceback {
                 }
                 return;
             }
-            if (base == _Grunning || base == _Gsyscall) {
+            if (base == _Grunning) {
                 sep(sb);
                 header(sb, gp, base);
                 sb.append("\tgoroutine running on other thread; stack unavailable\n");
